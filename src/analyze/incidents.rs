@@ -1,0 +1,126 @@
+//! Findings + the incidents already open → what changes: incidents to open,
+//! incidents that persist, incidents to resolve. Pure. An open incident is
+//! resolved only when this sweep actually looked at its target and found it
+//! healthy (a container on an unreachable host stays open), or when its target
+//! left the inventory.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::finding::{Finding, FindingKind, Target};
+use crate::collect::Sweep;
+use crate::collect::probe::Section;
+use crate::config::Inventory;
+
+/// What analysis needs to know of an incident that is open in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenIncident {
+    pub id: i64,
+    pub fingerprint: String,
+    pub kind: FindingKind,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncidentChanges {
+    pub opened: Vec<Finding>,
+    pub persisting: Vec<(i64, Finding)>,
+    pub resolved: Vec<Resolution>,
+}
+
+impl IncidentChanges {
+    pub fn is_empty(&self) -> bool {
+        self.opened.is_empty() && self.resolved.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    pub id: i64,
+    pub reason: String,
+}
+
+pub fn correlate(
+    inventory: &Inventory,
+    sweep: &Sweep,
+    findings: &[Finding],
+    open: &[OpenIncident],
+) -> IncidentChanges {
+    let mut by_fingerprint: BTreeMap<String, &Finding> = BTreeMap::new();
+    for finding in findings {
+        by_fingerprint
+            .entry(finding.fingerprint())
+            .or_insert(finding);
+    }
+    let mut changes = IncidentChanges::default();
+    for incident in open {
+        if let Some(finding) = by_fingerprint.remove(&incident.fingerprint) {
+            changes.persisting.push((incident.id, finding.clone()));
+        } else if let Some(reason) = resolution(inventory, sweep, &incident.target) {
+            changes.resolved.push(Resolution {
+                id: incident.id,
+                reason,
+            });
+        }
+    }
+    changes.opened = by_fingerprint.into_values().cloned().collect();
+    changes
+}
+
+/// Why an incident on `target` without a current finding is over, or None when
+/// this sweep did not look at the target.
+fn resolution(inventory: &Inventory, sweep: &Sweep, target: &Target) -> Option<String> {
+    if let Target::Check { name } = target {
+        return match (
+            inventory.check(name),
+            sweep.checks.iter().any(|c| &c.check == name),
+        ) {
+            (None, _) => Some(format!("check `{name}` is no longer in the inventory")),
+            (Some(_), true) => Some("the check passes again".to_string()),
+            (Some(_), false) => None,
+        };
+    }
+    let host_name = target.host()?;
+    let Some(host) = inventory.host(host_name) else {
+        return Some(format!("host `{host_name}` is no longer in the inventory"));
+    };
+    let observation = sweep.hosts.iter().find(|o| o.host == host_name)?;
+    let snapshot = observation.snapshot()?;
+    if let Target::Host { .. } = target {
+        return Some("the host answers again".to_string());
+    }
+    match target {
+        Target::Container { name, .. } => {
+            if !host.containers.watches(name) {
+                return Some(format!("container `{name}` is no longer watched"));
+            }
+            let containers = ok(&snapshot.containers)?;
+            Some(if containers.iter().any(|c| &c.name == name) {
+                "the container is healthy again".to_string()
+            } else {
+                "the container no longer exists".to_string()
+            })
+        }
+        Target::Unit { name, .. } => {
+            if !host.units.contains(name) {
+                return Some(format!("unit `{name}` is no longer watched"));
+            }
+            ok(&snapshot.units)?;
+            Some("the unit is healthy again".to_string())
+        }
+        Target::Disk { .. } => {
+            ok(&snapshot.disks)?;
+            Some("usage is below the threshold again".to_string())
+        }
+        Target::Probe { section, .. } => Some(format!("{section} can be read again")),
+        Target::Host { .. } | Target::Check { .. } => None,
+    }
+}
+
+fn ok<T>(section: &Section<T>) -> Option<&T> {
+    match section {
+        Section::Ok(value) => Some(value),
+        _ => None,
+    }
+}

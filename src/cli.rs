@@ -1,0 +1,87 @@
+//! The command line: clap definitions of the subcommands and their flags.
+//! Takes argv, gives a `Cli` value; no I/O happens here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (a run that found problems still succeeded)
+  1  error: the run could not complete (database, git, or an unexpected failure)
+  2  invalid input: bad command line, or the inventory has errors (`medic check` lists them)
+  3  another `medic run` holds the lock on this repository; nothing was done";
+
+/// medic: agentless self-healing for small and medium infrastructure.
+///
+/// Each `medic run` sweeps every host of the inventory over SSH, stores what it saw
+/// in SQLite, turns problems into incidents and commits Markdown reports to the Git
+/// repository given by `--repo`.
+#[derive(Debug, Parser)]
+#[command(name = "medic", version, after_help = EXIT_CODES, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The ops repository: holds inventory/, playbooks/ and reports/.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        default_value = ".",
+        env = "MEDIC_REPO"
+    )]
+    pub repo: PathBuf,
+    /// The SQLite database [default: <repo>/.medic/medic.db, which is git-ignored].
+    #[arg(long, global = true, value_name = "PATH", env = "MEDIC_DB")]
+    pub db: Option<PathBuf>,
+    /// More log output on stderr (-v info, -vv debug); MEDIC_LOG takes a tracing filter.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sweep every host once: collect, store, analyze, record.
+    Run {
+        /// Print nothing but errors (for timers and CI schedules).
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Validate the inventory; print every problem with file:line:column.
+    Check,
+    /// Show hosts, containers, services, checks and open incidents from the database.
+    Status {
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List incidents, or show one.
+    Incidents {
+        #[command(subcommand)]
+        command: Option<IncidentsCommand>,
+        /// Include resolved incidents.
+        #[arg(long)]
+        all: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentsCommand {
+    /// Show one incident with its timeline and evidence.
+    Show {
+        /// The incident number.
+        id: i64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}

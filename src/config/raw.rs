@@ -1,0 +1,126 @@
+//! The inventory exactly as written in YAML: serde types that are the schema
+//! (unknown keys are errors), before defaults, groups and cross-references are
+//! resolved by `resolve`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use super::yaml::Spanned;
+
+/// One inventory file. Several files under `inventory/` are merged.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawInventory {
+    pub settings: Option<Spanned<RawSettings>>,
+    pub ssh: Option<Spanned<RawSsh>>,
+    pub defaults: Option<Spanned<RawHost>>,
+    pub hosts: BTreeMap<String, Spanned<RawHost>>,
+    pub groups: BTreeMap<String, Spanned<RawHost>>,
+    pub checks: BTreeMap<String, Spanned<RawCheck>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawSettings {
+    pub concurrency: Option<Spanned<u32>>,
+    pub connect_timeout: Option<Spanned<String>>,
+    pub command_timeout: Option<Spanned<String>>,
+    pub section_timeout: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawSsh {
+    pub identity_file: Option<String>,
+    pub known_hosts_file: Option<String>,
+    pub config_file: Option<String>,
+    pub host_key_checking: Option<HostKeyChecking>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostKeyChecking {
+    /// Only keys already in known_hosts are accepted.
+    #[default]
+    Strict,
+    /// Unknown hosts are added on first contact; a changed key is still refused.
+    AcceptNew,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    Ssh,
+    Local,
+}
+
+/// A host, a group or the defaults: the same keys, checked by context
+/// (`address` only on hosts, `hosts` only on groups).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawHost {
+    pub address: Option<Spanned<String>>,
+    pub hosts: Option<Spanned<Vec<Spanned<String>>>>,
+    pub port: Option<u16>,
+    pub user: Option<String>,
+    pub transport: Option<TransportKind>,
+    pub tags: Vec<String>,
+    pub containers: Option<Spanned<RawContainers>>,
+    pub units: Vec<Spanned<String>>,
+    pub disk_threshold: Option<Spanned<f64>>,
+    pub disks: BTreeMap<String, Spanned<f64>>,
+}
+
+/// `containers: all`, `containers: none` or `containers: [name, ...]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawContainers {
+    All,
+    None,
+    Named(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for RawContainers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawContainers;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`all`, `none` or a list of container names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                match v {
+                    "all" => Ok(RawContainers::All),
+                    "none" => Ok(RawContainers::None),
+                    other => Err(E::custom(format!(
+                        "expected `all`, `none` or a list of container names, found `{other}`"
+                    ))),
+                }
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(RawContainers::None)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(RawContainers::Named(names))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawCheck {
+    pub url: Option<Spanned<String>>,
+    pub host: Option<Spanned<String>>,
+    pub expect_status: Option<Spanned<u16>>,
+    pub body_contains: Option<String>,
+    pub timeout: Option<Spanned<String>>,
+}

@@ -1,0 +1,109 @@
+//! `medic run`: one sweep through the pipeline — config → collect → store →
+//! analyze → record. Diagnosis, decisions and actions slot in between analyze
+//! and record in later versions; this is where they will be called.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use jiff::Timestamp;
+
+use super::lock::{LockError, RunLock};
+use super::paths::Paths;
+use super::{EXIT_INVALID, EXIT_LOCKED, load_inventory, tables};
+use crate::record::OpsRepo;
+use crate::{analyze, collect, record, store};
+
+pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
+    let Some(inventory) = load_inventory(&paths.repo, "run")? else {
+        eprintln!("medic run: refusing to run on an invalid inventory; nothing was changed");
+        return Ok(ExitCode::from(EXIT_INVALID));
+    };
+    let repo = OpsRepo::open(&paths.repo)?;
+    let _lock = match RunLock::acquire(&paths.state_dir) {
+        Ok(lock) => lock,
+        Err(held @ LockError::Held { .. }) => {
+            eprintln!("medic run: {held}");
+            return Ok(ExitCode::from(EXIT_LOCKED));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut conn = store::open(&paths.db)?;
+    recover_lost_state(&mut conn, paths)?;
+    let open = store::open_incidents(&conn)?;
+
+    let sweep = collect::sweep(&inventory).await;
+    let analysis = analyze::analyze(&inventory, &sweep, &open);
+
+    let tx = conn
+        .transaction()
+        .context("starting the run's transaction")?;
+    let run_id = store::record_sweep(&tx, &inventory, &sweep)?;
+    let applied = store::apply_changes(&tx, run_id, &analysis.changes, Timestamp::now())?;
+    tx.execute(
+        "UPDATE runs SET findings = ?2, finished_at = ?3 WHERE id = ?1",
+        rusqlite::params![
+            run_id,
+            analysis.findings.len() as i64,
+            Timestamp::now().as_second()
+        ],
+    )?;
+    tx.commit().context("committing the run to the database")?;
+
+    let recorded = record::record(&repo, &conn).context("recording to git")?;
+    if let Some(commit) = recorded.commit {
+        conn.execute(
+            "UPDATE runs SET commit_id = ?2 WHERE id = ?1",
+            rusqlite::params![run_id, commit.to_string()],
+        )?;
+    }
+    tracing::info!(
+        run = run_id,
+        hosts = sweep.hosts.len(),
+        findings = analysis.findings.len(),
+        opened = applied.opened.len(),
+        resolved = applied.resolved.len(),
+        commit = recorded.commit.map(|c| c.to_string()).unwrap_or_default(),
+        "run finished"
+    );
+    if !quiet {
+        let reached = sweep
+            .hosts
+            .iter()
+            .filter(|h| h.snapshot().is_some())
+            .count();
+        println!(
+            "run {run_id}: {reached}/{} hosts reached, {} check(s), {} finding(s), {} incident(s) opened, {} resolved{}",
+            sweep.hosts.len(),
+            sweep.checks.len(),
+            analysis.findings.len(),
+            applied.opened.len(),
+            applied.resolved.len(),
+            recorded
+                .commit
+                .map(|c| format!(", committed {:.10}", c.to_string()))
+                .unwrap_or_else(|| ", nothing to commit".into()),
+        );
+        print!("{}", tables::status_tables(&store::status(&conn)?));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fresh database next to existing reports means the state was lost: take
+/// the incidents back from the reports so open ones are not opened twice.
+fn recover_lost_state(conn: &mut rusqlite::Connection, paths: &Paths) -> anyhow::Result<()> {
+    if store::incident_count(conn)? > 0 {
+        return Ok(());
+    }
+    let reported = record::reported_incidents(&paths.repo)?;
+    if reported.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    let imported = store::import_reported(&tx, &reported, Timestamp::now())?;
+    tx.commit()?;
+    tracing::warn!(
+        imported,
+        "database had no incidents; rebuilt them from reports/"
+    );
+    Ok(())
+}

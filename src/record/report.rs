@@ -1,0 +1,81 @@
+//! Incident reports: an `IncidentRecord` → its Markdown file (front matter a
+//! program can read back, then summary, timeline and evidence) and the path
+//! it lives at under `reports/`.
+
+use std::path::PathBuf;
+
+use minijinja::context;
+use minijinja::value::Serde;
+
+use super::render::{RenderError, environment, human_duration, human_time};
+use crate::store::IncidentRecord;
+
+/// Where an incident's report lives, relative to the repository root:
+/// `reports/incidents/2026-11/00042-container-stopped-nas-container-calibre.md`.
+pub fn report_path(incident: &IncidentRecord) -> PathBuf {
+    let month = incident.opened_at.strftime("%Y-%m").to_string();
+    let name = format!(
+        "{:05}-{}-{}.md",
+        incident.id,
+        slug(&incident.kind),
+        slug(&incident.target.key())
+    );
+    PathBuf::from("reports")
+        .join("incidents")
+        .join(month)
+        .join(name)
+}
+
+pub fn render_report(incident: &IncidentRecord) -> Result<String, RenderError> {
+    let env = environment();
+    let template = env.get_template("incident.md")?;
+    let events: Vec<_> = incident
+        .events
+        .iter()
+        .map(|e| context! { at => human_time(e.at), kind => &e.kind, message => &e.message })
+        .collect();
+    let duration = incident
+        .resolved_at
+        .map(|r| human_duration(r.duration_since(incident.opened_at)));
+    let icon = if incident.is_open() { "🔴" } else { "✅" };
+    template.render(context! {
+        id => incident.id,
+        status => &incident.status,
+        kind => &incident.kind,
+        title => incident.kind.replace('_', " "),
+        severity => &incident.severity,
+        fingerprint => &incident.fingerprint,
+        target => Serde(&incident.target),
+        target_key => incident.target.key(),
+        host => incident.target.host(),
+        summary => &incident.summary,
+        opened_at => incident.opened_at.to_string(),
+        opened_at_human => human_time(incident.opened_at),
+        started_at => incident.started_at.map(|t| t.to_string()),
+        started_at_human => incident.started_at.map(human_time),
+        resolved_at => incident.resolved_at.map(|t| t.to_string()),
+        resolved_at_human => incident.resolved_at.map(human_time),
+        resolution => &incident.resolution,
+        duration => duration,
+        icon => icon,
+        events => events,
+        facts => &incident.facts,
+    })
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    let mut end = trimmed.len().min(60);
+    while !trimmed.is_char_boundary(end) {
+        end -= 1;
+    }
+    trimmed[..end].trim_end_matches('-').to_string()
+}

@@ -1,0 +1,313 @@
+//! Incidents in the store: the open ones analysis needs, applying the changes
+//! analysis decided (open, persist, resolve, each with a timeline event), and
+//! the records reports and the CLI show.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use serde::Serialize;
+
+use super::{StoreError, secs, timestamp};
+use crate::analyze::{FindingKind, IncidentChanges, OpenIncident, Severity, Target};
+
+pub fn open_incidents(conn: &Connection) -> Result<Vec<OpenIncident>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, fingerprint, kind, target FROM incidents WHERE status = 'open' ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut open = Vec::new();
+    for row in rows {
+        let (id, fingerprint, kind, target) = row?;
+        let Some(kind) = FindingKind::parse(&kind) else {
+            tracing::warn!(incident = id, kind = %kind, "incident of a kind this medic does not know; left as it is");
+            continue;
+        };
+        open.push(OpenIncident {
+            id,
+            fingerprint,
+            kind,
+            target: serde_json::from_str(&target)?,
+        });
+    }
+    Ok(open)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AppliedChanges {
+    pub opened: Vec<i64>,
+    pub resolved: Vec<i64>,
+}
+
+pub fn apply_changes(
+    tx: &Transaction,
+    run: i64,
+    changes: &IncidentChanges,
+    now: Timestamp,
+) -> Result<AppliedChanges, StoreError> {
+    let now_s = secs(now);
+    let mut applied = AppliedChanges::default();
+    for finding in &changes.opened {
+        tx.execute(
+            "INSERT INTO incidents (fingerprint, kind, target, target_key, host, severity, status, summary, facts,
+                started_at, opened_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?10)",
+            params![
+                finding.fingerprint(),
+                finding.kind.as_str(),
+                serde_json::to_string(&finding.target)?,
+                finding.target.key(),
+                finding.target.host(),
+                finding.severity.as_str(),
+                finding.summary,
+                serde_json::to_string(&finding.facts)?,
+                finding.since.map(secs),
+                now_s,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        event(tx, id, run, now_s, "opened", &finding.summary)?;
+        applied.opened.push(id);
+    }
+    for (id, _) in &changes.persisting {
+        tx.execute(
+            "UPDATE incidents SET last_seen_at = ?2, observations = observations + 1 WHERE id = ?1",
+            params![id, now_s],
+        )?;
+    }
+    for resolution in &changes.resolved {
+        tx.execute(
+            "UPDATE incidents SET status = 'resolved', resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+            params![resolution.id, now_s, resolution.reason],
+        )?;
+        event(
+            tx,
+            resolution.id,
+            run,
+            now_s,
+            "resolved",
+            &resolution.reason,
+        )?;
+        applied.resolved.push(resolution.id);
+    }
+    tx.execute(
+        "UPDATE runs SET opened = ?2, resolved = ?3 WHERE id = ?1",
+        params![
+            run,
+            applied.opened.len() as i64,
+            applied.resolved.len() as i64
+        ],
+    )?;
+    Ok(applied)
+}
+
+fn event(
+    tx: &Transaction,
+    incident: i64,
+    run: i64,
+    at: i64,
+    kind: &str,
+    message: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO incident_events (incident_id, run_id, at, kind, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![incident, run, at, kind, message],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRecord {
+    pub id: i64,
+    pub fingerprint: String,
+    pub kind: String,
+    pub target: Target,
+    pub severity: String,
+    pub status: String,
+    pub summary: String,
+    pub facts: BTreeMap<String, String>,
+    pub started_at: Option<Timestamp>,
+    pub opened_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub resolved_at: Option<Timestamp>,
+    pub resolution: Option<String>,
+    pub observations: i64,
+    pub events: Vec<EventRecord>,
+}
+
+impl IncidentRecord {
+    pub fn is_open(&self) -> bool {
+        self.status == "open"
+    }
+
+    pub fn severity(&self) -> Severity {
+        if self.severity == "warning" {
+            Severity::Warning
+        } else {
+            Severity::Critical
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRecord {
+    pub at: Timestamp,
+    pub kind: String,
+    pub message: String,
+}
+
+const COLUMNS: &str =
+    "id, fingerprint, kind, target, severity, status, summary, facts, started_at, opened_at,
+    last_seen_at, resolved_at, resolution, observations";
+
+fn from_row(row: &Row) -> rusqlite::Result<(IncidentRecord, String, String)> {
+    let record = IncidentRecord {
+        id: row.get(0)?,
+        fingerprint: row.get(1)?,
+        kind: row.get(2)?,
+        target: Target::Host {
+            host: String::new(),
+        },
+        severity: row.get(4)?,
+        status: row.get(5)?,
+        summary: row.get(6)?,
+        facts: BTreeMap::new(),
+        started_at: row.get::<_, Option<i64>>(8)?.map(timestamp),
+        opened_at: timestamp(row.get(9)?),
+        last_seen_at: timestamp(row.get(10)?),
+        resolved_at: row.get::<_, Option<i64>>(11)?.map(timestamp),
+        resolution: row.get(12)?,
+        observations: row.get(13)?,
+        events: Vec::new(),
+    };
+    Ok((record, row.get(3)?, row.get(7)?))
+}
+
+fn complete(
+    conn: &Connection,
+    (mut record, target, facts): (IncidentRecord, String, String),
+) -> Result<IncidentRecord, StoreError> {
+    record.target = serde_json::from_str(&target)?;
+    record.facts = serde_json::from_str(&facts)?;
+    let mut stmt = conn.prepare(
+        "SELECT at, kind, message FROM incident_events WHERE incident_id = ?1 ORDER BY at, id",
+    )?;
+    record.events = stmt
+        .query_map([record.id], |row| {
+            Ok(EventRecord {
+                at: timestamp(row.get(0)?),
+                kind: row.get(1)?,
+                message: row.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(record)
+}
+
+pub fn incident(conn: &Connection, id: i64) -> Result<Option<IncidentRecord>, StoreError> {
+    let row = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM incidents WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?;
+    row.map(|r| complete(conn, r)).transpose()
+}
+
+/// Open incidents, or all of them with `include_resolved`, newest first.
+pub fn incidents(
+    conn: &Connection,
+    include_resolved: bool,
+) -> Result<Vec<IncidentRecord>, StoreError> {
+    let filter = if include_resolved {
+        ""
+    } else {
+        "WHERE status = 'open'"
+    };
+    query(
+        conn,
+        &format!("SELECT {COLUMNS} FROM incidents {filter} ORDER BY id DESC"),
+    )
+}
+
+/// Incidents whose report in Git does not show their current status yet.
+pub fn unreported(conn: &Connection) -> Result<Vec<IncidentRecord>, StoreError> {
+    query(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM incidents WHERE reported_status IS NULL OR reported_status != status ORDER BY id"
+        ),
+    )
+}
+
+fn query(conn: &Connection, sql: &str) -> Result<Vec<IncidentRecord>, StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows: Vec<_> = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
+    rows.into_iter().map(|r| complete(conn, r)).collect()
+}
+
+pub fn mark_reported(conn: &Connection, reported: &[(i64, String)]) -> Result<(), StoreError> {
+    for (id, status) in reported {
+        conn.execute(
+            "UPDATE incidents SET reported_status = ?2 WHERE id = ?1",
+            params![id, status],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn incident_count(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))?)
+}
+
+/// Puts incidents read back from reports into an empty store, with their
+/// original numbers, marked as already reported.
+pub fn import_reported(
+    tx: &Transaction,
+    reported: &[crate::record::ReportedIncident],
+    now: Timestamp,
+) -> Result<usize, StoreError> {
+    let mut imported = 0;
+    for r in reported {
+        let status = if r.status == "open" {
+            "open"
+        } else {
+            "resolved"
+        };
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO incidents (id, fingerprint, kind, target, target_key, host, severity, status, summary,
+                facts, started_at, opened_at, last_seen_at, resolved_at, reported_status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '{}', ?10, ?11, ?11, ?12, ?8)",
+            params![
+                r.id,
+                r.fingerprint,
+                r.kind,
+                serde_json::to_string(&r.target)?,
+                r.target.key(),
+                r.target.host(),
+                r.severity,
+                status,
+                r.summary,
+                r.started_at.map(secs),
+                secs(r.opened_at),
+                r.resolved_at.map(secs),
+            ],
+        )?;
+        if inserted == 1 {
+            tx.execute(
+                "INSERT INTO incident_events (incident_id, at, kind, message) VALUES (?1, ?2, 'recovered', ?3)",
+                params![r.id, secs(now), "state rebuilt from the report after the database was lost"],
+            )?;
+            imported += 1;
+        }
+    }
+    Ok(imported)
+}
