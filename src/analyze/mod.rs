@@ -24,3 +24,6 @@ pub fn analyze(inventory: &Inventory, sweep: &Sweep, open: &[OpenIncident]) -> A
     let changes = correlate(inventory, sweep, &findings, open);
     Analysis { findings, changes }
 }
+
+#[cfg(test)]
+mod tests;

@@ -61,6 +61,20 @@ pub fn load(repo: &Path) -> Result<Inventory, ConfigError> {
     }
 }
 
+/// Parses and validates one inventory document (as if it were the only
+/// file); relative paths are anchored at `repo`.
+pub fn parse(text: &str, file: &str, repo: &Path) -> Result<Inventory, ConfigError> {
+    let (parsed, mut problems) = yaml::from_str_lenient::<raw::RawInventory>(text, file);
+    match resolve::resolve(parsed.into_iter().collect(), repo) {
+        Ok(inventory) if problems.is_empty() => Ok(inventory),
+        Ok(_) => Err(ConfigError::Invalid(problems)),
+        Err(mut more) => {
+            problems.append(&mut more);
+            Err(ConfigError::Invalid(problems))
+        }
+    }
+}
+
 fn inventory_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
     let read_error = |source| ConfigError::Read {
         path: dir.to_path_buf(),
@@ -88,3 +102,6 @@ fn display_path(path: &Path) -> String {
         .map(str::to_string)
         .unwrap_or(shown)
 }
+
+#[cfg(test)]
+mod tests;
