@@ -101,3 +101,6 @@ fn commit_message(opened: &[&IncidentRecord], resolved: &[&IncidentRecord]) -> S
         (false, _) => format!("{subject}\n\n{body}\n{trailers}"),
     }
 }
+
+#[cfg(test)]
+mod tests;
