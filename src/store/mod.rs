@@ -83,3 +83,6 @@ pub(crate) fn secs(t: Timestamp) -> i64 {
 pub(crate) fn timestamp(secs: i64) -> Timestamp {
     Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH)
 }
+
+#[cfg(test)]
+mod tests;
