@@ -93,7 +93,13 @@ fn probe_failed(host: &Host, section: &str, problem: &str) -> Finding {
             section: section.to_string(),
         },
         severity: Severity::Warning,
-        summary: format!("cannot read {section} on `{}`: {problem}", host.name),
+        summary: format!(
+            "cannot read {section} on `{}`: {}",
+            host.name,
+            problem
+                .strip_prefix(&format!("{section}: "))
+                .unwrap_or(problem)
+        ),
         facts: facts([("problem", problem.to_string())]),
         since: None,
     }

@@ -83,7 +83,10 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
                 .map(|c| format!(", committed {:.10}", c.to_string()))
                 .unwrap_or_else(|| ", nothing to commit".into()),
         );
-        print!("{}", tables::status_tables(&store::status(&conn)?));
+        print!(
+            "{}",
+            tables::status_tables(&store::status(&conn)?, tables::Detail::Problems)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use crate::store::{IncidentRecord, StatusView};
+use crate::store::{IncidentRecord, StatusView, TargetRow};
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
@@ -13,7 +13,24 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-pub fn status_tables(view: &StatusView) -> String {
+/// How much of the targets a table shows: `run` lists what is wrong,
+/// `status` lists everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    Problems,
+    Everything,
+}
+
+fn is_healthy(t: &TargetRow) -> bool {
+    match t.kind.as_str() {
+        "container" => t.state == "running" && t.health.as_deref() != Some("unhealthy"),
+        "unit" => t.state == "active",
+        "disk" => t.state == "ok",
+        _ => true,
+    }
+}
+
+pub fn status_tables(view: &StatusView, detail: Detail) -> String {
     let mut out = String::new();
     let mut hosts = table(&[
         "host",
@@ -77,19 +94,14 @@ pub fn status_tables(view: &StatusView) -> String {
     }
     out.push_str(&hosts.to_string());
     out.push('\n');
-    let problems: Vec<_> = view
+    let shown: Vec<_> = view
         .targets
         .iter()
-        .filter(|t| {
-            (t.kind == "container"
-                && (t.state != "running" || t.health.as_deref() == Some("unhealthy")))
-                || (t.kind == "unit" && t.state != "active")
-                || (t.kind == "disk" && t.state != "ok")
-        })
+        .filter(|t| detail == Detail::Everything || !is_healthy(t))
         .collect();
-    if !problems.is_empty() {
+    if !shown.is_empty() {
         let mut t = table(&["target", "state", "detail"]);
-        for p in problems {
+        for p in shown {
             let state = match &p.health {
                 Some(h) => format!("{} ({h})", p.state),
                 None => p.state.clone(),

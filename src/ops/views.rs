@@ -25,7 +25,10 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
                 run.hosts_total
             );
         }
-        print!("{}", tables::status_tables(&view));
+        print!(
+            "{}",
+            tables::status_tables(&view, tables::Detail::Everything)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,63 @@
+//! medic's test lab: real parts on loopback. One real `sshd` per simulated
+//! host, logging in as the light user `medic-lab`; on each host's `PATH`,
+//! `docker`/`systemctl`/`df` shims that print the real tools' formats from a
+//! state directory the test controls, or (on a real-docker host) the real
+//! docker CLI talking to this machine's Docker Engine with real containers.
+//!
+//! ```ignore
+//! let lab = Lab::new()
+//!     .host("nas", |h| h
+//!         .container(FakeContainer::running("calibre"))
+//!         .container(FakeContainer::exited("pihole", 1))
+//!         .unit(FakeUnit::active("nginx.service"))
+//!         .disk("/", 100 * GIB, 40 * GIB))
+//!     .real_docker_host("dock", |h| h.real_container(RealContainer::new("web")))
+//!     .start();
+//! lab.host("nas").set_container(FakeContainer::running("pihole").unhealthy());
+//! ```
+//!
+//! The machine is prepared once by `scripts/lab-setup.sh`; a missing part
+//! panics naming it. Everything the lab starts is stopped when it drops.
+#![allow(
+    dead_code,
+    unused_imports,
+    reason = "each test uses a part of the lab's API"
+)]
+
+mod builder;
+mod container_json;
+mod container_render;
+mod context;
+mod disk;
+mod docker_json;
+mod docker_time;
+mod fake_container;
+mod fake_unit;
+mod host;
+mod host_shims;
+mod host_world;
+mod inventory;
+mod keys;
+mod preflight;
+mod process_tree;
+mod random;
+mod real_container;
+mod shell;
+mod shims;
+mod sshd;
+mod started;
+mod state_fs;
+mod sys_tools;
+mod temp_base;
+mod unit_render;
+
+pub use builder::{HostBuilder, LabBuilder};
+pub use disk::{Disk, GIB, KIB, MIB, TIB};
+pub use fake_container::{FAKE_IMAGE, FakeContainer};
+pub use fake_unit::FakeUnit;
+pub use host::{Host, LAB_ADDRESS};
+pub use preflight::{LAB_IMAGE, LAB_USER, SETUP_SCRIPT};
+pub use real_container::{LAB_LABEL, RealContainer, RealContainerHandle};
+pub use shell::{call_line, shell_quote};
+pub use started::Lab;
+pub use sys_tools::SYSTEM_TOOLS;

@@ -1,0 +1,13 @@
+//! End-to-end tests: the medic binary against the lab (real sshd hosts, real
+//! containers, real Git and SQLite). One test binary, so it builds once.
+
+mod http_server;
+mod lab;
+mod lab_selftest;
+mod support;
+
+mod check;
+mod checks_and_recovery;
+mod lock;
+mod quickstart;
+mod sweep;
