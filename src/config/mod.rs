@@ -2,6 +2,8 @@
 //! `Inventory`, or every problem found, each with file:line:column.
 
 pub mod inventory;
+pub mod playbook;
+pub mod policy;
 mod raw;
 mod resolve;
 pub mod yaml;
