@@ -5,7 +5,7 @@
 pub mod http;
 pub mod observation;
 pub mod probe;
-mod transport;
+pub mod transport;
 
 use std::time::Instant;
 
@@ -52,7 +52,7 @@ async fn probe_host(inventory: &Inventory, host: &Host) -> HostObservation {
     let started = Instant::now();
     let nonce = probe::new_nonce();
     let script = probe::script(&probe_spec(inventory, host), &nonce);
-    let outcome = match transport::run_script(inventory, host, &script).await {
+    let outcome = match transport::run_probe(inventory, host, &script).await {
         Ok(output) => HostOutcome::Reached(probe::parse(&output, &nonce)),
         Err(unreachable) => {
             tracing::warn!(host = %host.name, reason = unreachable.reason.describe(), message = %unreachable.message, "host not probed");

@@ -1,7 +1,6 @@
 //! The `ssh` transport: one master connection per host through the system
 //! OpenSSH client (so ~/.ssh/config, the agent and ProxyJump work), strict
-//! host key checking by default, the probe sent on stdin to `sh`, and the
-//! master closed when the probe is done.
+//! host key checking by default, scripts sent on stdin to `sh`.
 
 use std::num::NonZeroUsize;
 use std::time::Duration;
@@ -9,7 +8,7 @@ use std::time::Duration;
 use openssh::{ControlPersist, KnownHosts, Session, SessionBuilder, Stdio};
 use tokio::io::AsyncWriteExt;
 
-use super::{excerpt, seconds};
+use super::{ScriptError, ScriptOutput, excerpt, seconds};
 use crate::collect::observation::{Unreachable, UnreachableReason};
 use crate::config::inventory::{HostKeyChecking, SshOptions};
 use crate::config::{Host, Settings};
@@ -17,21 +16,7 @@ use crate::config::{Host, Settings};
 /// A master left behind by a killed run exits after this much idle time.
 const MASTER_IDLE_EXIT: usize = 60;
 
-pub async fn run_script(
-    options: &SshOptions,
-    settings: &Settings,
-    host: &Host,
-    script: &str,
-) -> Result<String, Unreachable> {
-    let session = connect(options, settings, host).await?;
-    let result = probe(&session, script).await;
-    if let Err(e) = session.close().await {
-        tracing::debug!(host = %host.name, error = %e, "closing the ssh master failed");
-    }
-    result
-}
-
-async fn connect(
+pub async fn connect(
     options: &SshOptions,
     settings: &Settings,
     host: &Host,
@@ -76,11 +61,9 @@ async fn connect(
     }
 }
 
-async fn probe(session: &Session, script: &str) -> Result<String, Unreachable> {
-    let failed = |message: String| Unreachable {
-        reason: UnreachableReason::ProbeFailed,
-        message,
-    };
+pub async fn run(session: &Session, script: &str) -> Result<ScriptOutput, ScriptError> {
+    let broken =
+        |what: &str, e: &dyn std::fmt::Display| ScriptError::Transport(format!("{what}: {e}"));
     let mut child = session
         .command("sh")
         .stdin(Stdio::piped())
@@ -88,29 +71,26 @@ async fn probe(session: &Session, script: &str) -> Result<String, Unreachable> {
         .stderr(Stdio::piped())
         .spawn()
         .await
-        .map_err(|e| failed(format!("cannot start the probe: {}", describe(&e))))?;
+        .map_err(|e| broken("cannot start `sh`", &describe(&e)))?;
     if let Some(mut stdin) = child.stdin().take() {
         stdin
             .write_all(script.as_bytes())
             .await
-            .map_err(|e| failed(format!("cannot send the probe: {e}")))?;
+            .map_err(|e| broken("cannot send the script", &e))?;
         stdin
             .shutdown()
             .await
-            .map_err(|e| failed(format!("cannot send the probe: {e}")))?;
+            .map_err(|e| broken("cannot send the script", &e))?;
     }
     let output = child
         .wait_with_output()
         .await
-        .map_err(|e| failed(format!("the probe did not finish: {}", describe(&e))))?;
-    if !output.status.success() {
-        return Err(failed(format!(
-            "probe exited with {}: {}",
-            output.status,
-            excerpt(&String::from_utf8_lossy(&output.stderr))
-        )));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        .map_err(|e| broken("the script did not finish", &describe(&e)))?;
+    Ok(ScriptOutput {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
 }
 
 /// Turns the ssh client's complaint into a reason a person and the analyzer can use.

@@ -130,27 +130,58 @@ pub enum ServiceAction {
 pub enum Step {
     /// A shell command on the target's host; every interpolated value is
     /// shell-quoted by the renderer.
-    Run { command: Template, timeout: Duration },
+    Run {
+        command: Template,
+        timeout: Duration,
+    },
     /// `docker <action> -- NAME` on the target's host.
-    Container { action: ContainerAction, name: Template },
+    Container {
+        action: ContainerAction,
+        name: Template,
+    },
     /// `systemctl <action> -- UNIT` on the target's host.
-    Service { action: ServiceAction, unit: Template },
+    Service {
+        action: ServiceAction,
+        unit: Template,
+    },
     /// Saves a file's current content so rollback can restore it.
-    Backup { path: Template },
+    Backup {
+        path: Template,
+    },
     /// Replaces a file's content (backing it up first).
-    Write { path: Template, content: Template },
+    Write {
+        path: Template,
+        content: Template,
+    },
     /// Replaces every match of `pattern` (a regex) with `replacement` in a
     /// file (backing it up first); no match is a failed step.
-    Edit { path: Template, pattern: String, replacement: Template },
+    Edit {
+        path: Template,
+        pattern: String,
+        replacement: Template,
+    },
     /// An HTTP request from medic's machine; a different status fails the step.
-    Http { url: Template, expect_status: u16, timeout: Duration },
-    Wait { duration: Duration },
+    Http {
+        url: Template,
+        expect_status: u16,
+        timeout: Duration,
+    },
+    Wait {
+        duration: Duration,
+    },
 }
 
 impl Step {
     /// Whether the step changes something on a host (as opposed to reading or waiting).
     pub fn mutates(&self) -> bool {
-        matches!(self, Step::Run { .. } | Step::Container { .. } | Step::Service { .. } | Step::Write { .. } | Step::Edit { .. })
+        matches!(
+            self,
+            Step::Run { .. }
+                | Step::Container { .. }
+                | Step::Service { .. }
+                | Step::Write { .. }
+                | Step::Edit { .. }
+        )
     }
 }
 
@@ -168,8 +199,15 @@ impl Playbook {
     pub fn digest(&self) -> String {
         // serde_json of the model is stable for a given medic version; FNV-1a
         // keeps the digest independent of Rust's randomized hashers.
-        let text = serde_json::to_string(&(&self.name, &self.risk, &self.params, &self.steps, &self.verify, &self.rollback))
-            .unwrap_or_default();
+        let text = serde_json::to_string(&(
+            &self.name,
+            &self.risk,
+            &self.params,
+            &self.steps,
+            &self.verify,
+            &self.rollback,
+        ))
+        .unwrap_or_default();
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in text.bytes() {
             hash ^= u64::from(byte);
