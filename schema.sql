@@ -1,6 +1,7 @@
 -- medic's working store (SQLite, WAL). This file is migration 1, applied by
 -- src/store/migrate.rs when `PRAGMA user_version` is 0; later changes are new
--- migrations, never edits of this file. Times are unix seconds (UTC).
+-- migrations in src/store/migrations/, never edits of this file. Times are
+-- unix seconds (UTC).
 
 CREATE TABLE runs (
     id            INTEGER PRIMARY KEY,

@@ -3,6 +3,7 @@
 //! one commit with a readable message and `Medic-Incident:` trailers — or no
 //! commit at all when nothing changed.
 
+mod control;
 mod git;
 mod recover;
 mod render;
@@ -11,7 +12,11 @@ mod status_page;
 
 use rusqlite::Connection;
 
-pub use git::{GitError, OpsRepo, RepoFile};
+pub use control::{
+    APPROVALS_DIR, ApprovalFile, CommittedApproval, CommittedPause, ControlError, PAUSE_FILE, approval_path,
+    committed_approvals, committed_pause, next_approval_id, parse_approval, render_approval, render_pause, with_status,
+};
+pub use git::{Author, GitError, OpsRepo, RepoFile, is_medic};
 pub use recover::{RecoverError, ReportedIncident, reported_incidents};
 pub use report::{render_report, report_path};
 pub use status_page::{STATUS_PATH, render_status};
@@ -41,15 +46,9 @@ pub fn record(repo: &OpsRepo, conn: &Connection) -> Result<Recorded, RecordError
     let pending = store::unreported(conn)?;
     let mut files = Vec::new();
     for incident in &pending {
-        files.push(RepoFile {
-            path: report_path(incident),
-            content: render_report(incident)?,
-        });
+        files.push(RepoFile::write(report_path(incident), render_report(incident)?));
     }
-    files.push(RepoFile {
-        path: STATUS_PATH.into(),
-        content: render_status(&store::status(conn)?)?,
-    });
+    files.push(RepoFile::write(STATUS_PATH, render_status(&store::status(conn)?)?));
     let (opened, resolved): (Vec<&IncidentRecord>, Vec<&IncidentRecord>) =
         pending.iter().partition(|i| i.is_open());
     let commit = repo.commit_files(&files, &commit_message(&opened, &resolved))?;

@@ -23,6 +23,8 @@ pub fn environment() -> Environment<'static> {
         .expect("the incident template is valid");
     env.add_template("status.md", include_str!("templates/status.md.j2"))
         .expect("the status template is valid");
+    env.add_template("approval.md", include_str!("templates/approval.md.j2"))
+        .expect("the approval template is valid");
     env
 }
 

@@ -46,7 +46,9 @@ fn incident(status: &str) -> IncidentRecord {
         resolved_at: (status == "resolved").then_some(resolved),
         resolution: (status == "resolved").then(|| "the container is healthy again".into()),
         observations: 3,
+        escalation: None,
         events,
+        actions: Vec::new(),
     }
 }
 
@@ -165,10 +167,7 @@ fn commits_only_changes_and_leaves_staged_work_alone() {
     git(dir.path(), &["add", "notes.txt"]);
     let repo = OpsRepo::open(dir.path()).expect("opens");
     let file = |content: &str| {
-        vec![RepoFile {
-            path: "reports/STATUS.md".into(),
-            content: content.into(),
-        }]
+        vec![RepoFile::write("reports/STATUS.md", content.into())]
     };
 
     let first = repo
@@ -212,10 +211,8 @@ fn works_below_the_work_tree_root_and_on_an_unborn_branch() {
     std::fs::create_dir_all(&ops).expect("mkdir");
     let repo = OpsRepo::open(&ops).expect("opens");
     repo.commit_files(
-        &[RepoFile {
-            path: "reports/STATUS.md".into(),
-            content: "x\n".into(),
-        }],
+        &[RepoFile::write("reports/STATUS.md", "x
+".into())],
         "medic: first\n",
     )
     .expect("commits");

@@ -73,7 +73,7 @@ pub fn apply_changes(
             ],
         )?;
         let id = tx.last_insert_rowid();
-        event(tx, id, run, now_s, "opened", &finding.summary)?;
+        add_event(tx, id, Some(run), "opened", &finding.summary, now)?;
         applied.opened.push(id);
     }
     for (id, _) in &changes.persisting {
@@ -84,17 +84,11 @@ pub fn apply_changes(
     }
     for resolution in &changes.resolved {
         tx.execute(
-            "UPDATE incidents SET status = 'resolved', resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+            "UPDATE incidents SET status = 'resolved', resolved_at = ?2, resolution = ?3, escalation = NULL
+             WHERE id = ?1",
             params![resolution.id, now_s, resolution.reason],
         )?;
-        event(
-            tx,
-            resolution.id,
-            run,
-            now_s,
-            "resolved",
-            &resolution.reason,
-        )?;
+        add_event(tx, resolution.id, Some(run), "resolved", &resolution.reason, now)?;
         applied.resolved.push(resolution.id);
     }
     tx.execute(
@@ -108,19 +102,47 @@ pub fn apply_changes(
     Ok(applied)
 }
 
-fn event(
-    tx: &Transaction,
+/// Adds to an incident's timeline; its report is due to be written again.
+pub fn add_event(
+    conn: &Connection,
     incident: i64,
-    run: i64,
-    at: i64,
+    run: Option<i64>,
     kind: &str,
     message: &str,
+    now: Timestamp,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    conn.execute(
         "INSERT INTO incident_events (incident_id, run_id, at, kind, message) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![incident, run, at, kind, message],
+        params![incident, run, secs(now), kind, message],
     )?;
+    conn.execute("UPDATE incidents SET reported_status = NULL WHERE id = ?1", [incident])?;
     Ok(())
+}
+
+/// Resolves an open incident outside analysis (a verified fix).
+pub fn resolve_incident(conn: &Connection, id: i64, run: i64, reason: &str, now: Timestamp) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE incidents SET status = 'resolved', resolved_at = ?2, resolution = ?3, escalation = NULL
+         WHERE id = ?1 AND status = 'open'",
+        params![id, secs(now), reason],
+    )?;
+    add_event(conn, id, Some(run), "resolved", reason, now)?;
+    conn.execute("UPDATE runs SET resolved = resolved + 1 WHERE id = ?1", [run])?;
+    Ok(())
+}
+
+/// Records why medic will not fix an incident; only a change is an event,
+/// so an escalation is said once, not every run.
+pub fn set_escalation(conn: &Connection, id: i64, run: i64, reason: Option<&str>, now: Timestamp) -> Result<bool, StoreError> {
+    let current: Option<String> = conn.query_row("SELECT escalation FROM incidents WHERE id = ?1", [id], |r| r.get(0))?;
+    if current.as_deref() == reason {
+        return Ok(false);
+    }
+    conn.execute("UPDATE incidents SET escalation = ?2 WHERE id = ?1", params![id, reason])?;
+    if let Some(reason) = reason {
+        add_event(conn, id, Some(run), "escalated", reason, now)?;
+    }
+    Ok(true)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,7 +161,9 @@ pub struct IncidentRecord {
     pub resolved_at: Option<Timestamp>,
     pub resolution: Option<String>,
     pub observations: i64,
+    pub escalation: Option<String>,
     pub events: Vec<EventRecord>,
+    pub actions: Vec<super::actions::ActionRecord>,
 }
 
 impl IncidentRecord {
@@ -185,7 +209,9 @@ fn from_row(row: &Row) -> rusqlite::Result<(IncidentRecord, String, String)> {
         resolved_at: row.get::<_, Option<i64>>(11)?.map(timestamp),
         resolution: row.get(12)?,
         observations: row.get(13)?,
+        escalation: row.get(14)?,
         events: Vec::new(),
+        actions: Vec::new(),
     };
     Ok((record, row.get(3)?, row.get(7)?))
 }
@@ -208,6 +234,7 @@ fn complete(
             })
         })?
         .collect::<Result<_, _>>()?;
+    record.actions = super::actions::incident_actions(conn, record.id)?;
     Ok(record)
 }
 

@@ -2,6 +2,7 @@
 //! back open incidents and the views `status` and `incidents` print. WAL mode;
 //! a run's writes go through one transaction.
 
+mod actions;
 mod incidents;
 mod migrate;
 mod status;
@@ -13,8 +14,12 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::Connection;
 
+pub use actions::{
+    ActionRecord, Backup, NewAction, StepRecord, actions_since, add_reset, backups, finish_action, incident_actions,
+    incident_target_key, record_step, resets, save_backup, start_action, unfinished_actions,
+};
 pub use incidents::{
-    AppliedChanges, EventRecord, IncidentRecord, apply_changes, import_reported, incident,
+    AppliedChanges, add_event, resolve_incident, set_escalation, EventRecord, IncidentRecord, apply_changes, import_reported, incident,
     incident_count, incidents, mark_reported, open_incidents, unreported,
 };
 pub use migrate::schema_version;
