@@ -53,8 +53,37 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
-    /// Validate the inventory; print every problem with file:line:column.
+    /// Validate the inventory and playbooks; print every problem with file:line:column.
     Check,
+    /// Show what the next run would do for each open incident, and why; changes nothing.
+    Plan {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a pending high-risk plan (committed under your git identity).
+    Approve {
+        /// The approval number (see `approvals/`).
+        id: i64,
+    },
+    /// Reject a pending high-risk plan; it will never run.
+    Reject {
+        /// The approval number (see `approvals/`).
+        id: i64,
+    },
+    /// Emergency stop: commit a PAUSE file; medic keeps observing and reporting, and fixes nothing.
+    Pause {
+        /// Why, for the record.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift the emergency stop (removes the committed PAUSE file).
+    Resume,
+    /// Let medic fix a target again after its circuit breaker opened.
+    Reset {
+        /// The target, as in reports: `nas/container/calibre`, `pi/unit/pihole-FTL.service`.
+        target: String,
+    },
     /// Show hosts, containers, services, checks and open incidents from the database.
     Status {
         /// Print JSON instead of tables.

@@ -5,10 +5,12 @@
 //! `ops` (one function per command). Only `collect`, `store` and `record`
 //! touch the outside world; `analyze` is pure.
 
+pub mod act;
 pub mod analyze;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod decide;
 pub mod ops;
 pub mod record;
 pub mod store;

@@ -124,3 +124,37 @@ fn ok<T>(section: &Section<T>) -> Option<&T> {
         _ => None,
     }
 }
+
+/// Whether a sweep shows the target of a `kind` incident healthy: looked at,
+/// no finding of that kind, and — for a container with a health check — the
+/// check already passing, not still starting. Gives the reason, like a
+/// resolution. Verification after a fix uses this.
+pub fn healthy_again(
+    inventory: &Inventory,
+    sweep: &Sweep,
+    kind: FindingKind,
+    target: &Target,
+) -> Option<String> {
+    let fingerprint = super::finding::fingerprint(kind, target);
+    if super::findings::findings(inventory, sweep)
+        .iter()
+        .any(|f| f.fingerprint() == fingerprint)
+    {
+        return None;
+    }
+    if let Target::Container { host, name } = target {
+        let snapshot = sweep.hosts.iter().find(|o| &o.host == host)?.snapshot()?;
+        let container = ok(&snapshot.containers)?.iter().find(|c| &c.name == name)?;
+        let running = container.state == crate::collect::probe::ContainerState::Running;
+        let settled = !matches!(
+            container.health,
+            Some(
+                crate::collect::probe::Health::Starting | crate::collect::probe::Health::Unhealthy
+            )
+        );
+        if !(running && settled) {
+            return None;
+        }
+    }
+    resolution(inventory, sweep, target)
+}

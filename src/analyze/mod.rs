@@ -8,7 +8,7 @@ mod incidents;
 
 pub use finding::{Finding, FindingKind, Severity, Target, fingerprint};
 pub use findings::{findings, human_kib};
-pub use incidents::{IncidentChanges, OpenIncident, Resolution, correlate};
+pub use incidents::{IncidentChanges, OpenIncident, Resolution, correlate, healthy_again};
 
 use crate::collect::Sweep;
 use crate::config::Inventory;

@@ -47,7 +47,8 @@ pub fn probe_spec(inventory: &Inventory, host: &Host) -> probe::ProbeSpec {
     }
 }
 
-async fn probe_host(inventory: &Inventory, host: &Host) -> HostObservation {
+/// Probes one host: one connection, one script, parsed sections.
+pub async fn probe_host(inventory: &Inventory, host: &Host) -> HostObservation {
     let observed_at = Timestamp::now();
     let started = Instant::now();
     let nonce = probe::new_nonce();

@@ -17,6 +17,7 @@ pub struct Inventory {
     pub hosts: Vec<Host>,
     pub groups: BTreeMap<String, Vec<String>>,
     pub checks: Vec<HttpCheck>,
+    pub policy: super::policy::Policy,
 }
 
 impl Inventory {

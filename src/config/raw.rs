@@ -18,6 +18,22 @@ pub struct RawInventory {
     pub hosts: BTreeMap<String, Spanned<RawHost>>,
     pub groups: BTreeMap<String, Spanned<RawHost>>,
     pub checks: BTreeMap<String, Spanned<RawCheck>>,
+    pub policy: Option<Spanned<RawPolicy>>,
+}
+
+/// The safety policy's knobs; see `config::policy::Policy` for meanings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawPolicy {
+    pub max_attempts_per_hour: Option<Spanned<u32>>,
+    pub max_consecutive_failures: Option<Spanned<u32>>,
+    pub failure_rate_percent: Option<Spanned<f64>>,
+    pub failure_rate_min_attempts: Option<Spanned<u32>>,
+    pub failure_rate_window: Option<Spanned<String>>,
+    pub approval_ttl: Option<Spanned<String>>,
+    pub verify_timeout: Option<Spanned<String>>,
+    pub data_tags: Option<Vec<String>>,
+    pub critical_tags: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

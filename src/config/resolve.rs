@@ -11,7 +11,8 @@ use super::inventory::{
     ContainerWatch, DEFAULT_CHECK_TIMEOUT, DEFAULT_DISK_THRESHOLD, Host, HttpCheck, Inventory,
     Settings, SshOptions, TransportKind,
 };
-use super::raw::{RawCheck, RawContainers, RawHost, RawInventory};
+use super::policy::Policy;
+use super::raw::{RawCheck, RawContainers, RawHost, RawInventory, RawPolicy};
 use super::yaml::{Diagnostic, Location, Spanned};
 
 /// Merges and validates parsed files. `repo` anchors relative paths.
@@ -46,6 +47,7 @@ struct Merged {
     hosts: BTreeMap<String, Spanned<RawHost>>,
     groups: BTreeMap<String, Spanned<RawHost>>,
     checks: BTreeMap<String, Spanned<RawCheck>>,
+    policy: Option<Spanned<RawPolicy>>,
 }
 
 impl Resolver {
@@ -62,6 +64,7 @@ impl Resolver {
             self.merge_single(&mut m.settings, file.settings, "settings");
             self.merge_single(&mut m.ssh, file.ssh, "ssh");
             self.merge_single(&mut m.defaults, file.defaults, "defaults");
+            self.merge_single(&mut m.policy, file.policy, "policy");
             self.merge_named(&mut m.hosts, file.hosts, "host");
             self.merge_named(&mut m.groups, file.groups, "group");
             self.merge_named(&mut m.checks, file.checks, "check");
@@ -166,12 +169,14 @@ impl Resolver {
             .iter()
             .map(|(name, raw)| self.check(name, raw, &m.hosts))
             .collect();
+        let policy = self.policy(m.policy.as_ref());
         Inventory {
             settings,
             ssh,
             hosts,
             groups,
             checks,
+            policy,
         }
     }
 
@@ -432,6 +437,96 @@ impl Resolver {
             expect_status,
             body_contains: raw.body_contains.clone(),
             timeout: self.duration(raw.timeout.as_ref(), "timeout", DEFAULT_CHECK_TIMEOUT),
+        }
+    }
+}
+
+impl Resolver {
+    /// Guardrails may be tightened or loosened within bounds, never turned
+    /// off: every limit stays finite and every rate stays a rate.
+    fn policy(&mut self, raw: Option<&Spanned<RawPolicy>>) -> Policy {
+        let defaults = Policy::default();
+        let Some(raw) = raw else { return defaults };
+        let mut count =
+            |value: &Option<Spanned<u32>>, what: &str, low: u32, high: u32, default: u32| {
+                match value {
+                    Some(v) if v.value < low || v.value > high => {
+                        self.problems.push(Diagnostic {
+                            location: v.location.clone(),
+                            message: format!(
+                                "`policy.{what}` must be from {low} to {high}, found {}",
+                                v.value
+                            ),
+                        });
+                        default
+                    }
+                    Some(v) => v.value,
+                    None => default,
+                }
+            };
+        let max_attempts_per_hour = count(
+            &raw.max_attempts_per_hour,
+            "max_attempts_per_hour",
+            0,
+            60,
+            defaults.max_attempts_per_hour,
+        );
+        let max_consecutive_failures = count(
+            &raw.max_consecutive_failures,
+            "max_consecutive_failures",
+            1,
+            10,
+            defaults.max_consecutive_failures,
+        );
+        let failure_rate_min_attempts = count(
+            &raw.failure_rate_min_attempts,
+            "failure_rate_min_attempts",
+            1,
+            1000,
+            defaults.failure_rate_min_attempts,
+        );
+        let failure_rate_percent = match &raw.failure_rate_percent {
+            Some(p) if !(0.0..100.0).contains(&p.value) => {
+                self.problem(
+                    &p.location,
+                    format!(
+                        "`policy.failure_rate_percent` must be at least 0 and below 100, found {}",
+                        p.value
+                    ),
+                );
+                defaults.failure_rate_percent
+            }
+            Some(p) => p.value,
+            None => defaults.failure_rate_percent,
+        };
+        Policy {
+            max_attempts_per_hour,
+            max_consecutive_failures,
+            failure_rate_percent,
+            failure_rate_min_attempts,
+            failure_rate_window: self.duration(
+                raw.failure_rate_window.as_ref(),
+                "policy.failure_rate_window",
+                defaults.failure_rate_window,
+            ),
+            approval_ttl: self.duration(
+                raw.approval_ttl.as_ref(),
+                "policy.approval_ttl",
+                defaults.approval_ttl,
+            ),
+            verify_timeout: self.duration(
+                raw.verify_timeout.as_ref(),
+                "policy.verify_timeout",
+                defaults.verify_timeout,
+            ),
+            data_tags: raw
+                .data_tags
+                .clone()
+                .map_or(defaults.data_tags, |t| t.into_iter().collect()),
+            critical_tags: raw
+                .critical_tags
+                .clone()
+                .map_or(defaults.critical_tags, |t| t.into_iter().collect()),
         }
     }
 }

@@ -24,6 +24,23 @@ pub struct RunLock {
 }
 
 impl RunLock {
+    /// Like `acquire`, but waits up to `patience` for a run to finish, for
+    /// commands a person types (approve, pause) that only need a moment.
+    pub fn acquire_waiting(
+        state_dir: &Path,
+        patience: std::time::Duration,
+    ) -> Result<RunLock, LockError> {
+        let deadline = std::time::Instant::now() + patience;
+        loop {
+            match RunLock::acquire(state_dir) {
+                Err(LockError::Held { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
+    }
+
     pub fn acquire(state_dir: &Path) -> Result<RunLock, LockError> {
         let path = state_dir.join("run.lock");
         let io = |source| LockError::Io {

@@ -1,8 +1,28 @@
 //! The commands: thin glue from the CLI to the pipeline stages, and the
 //! mapping of outcomes to exit codes.
 
+/// `println!` that does not panic when stdout is gone (`medic status | head`):
+/// the work is done by then, and a closed pipe is the reader's choice.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` with the same care as `out!`.
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod control;
+mod fix;
 mod lock;
 mod paths;
+mod plan;
 mod run;
 mod tables;
 mod views;
@@ -14,6 +34,7 @@ pub use lock::{LockError, RunLock};
 pub use paths::{Paths, STATE_DIR};
 
 use crate::cli::{Cli, Command, IncidentsCommand};
+use crate::config::playbook::{self, Playbook};
 use crate::config::{self, ConfigError, Inventory};
 
 pub const EXIT_ERROR: u8 = 1;
@@ -25,6 +46,12 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run { quiet } => run::run(&paths, quiet).await,
         Command::Check => check(&paths),
+        Command::Plan { json } => plan::plan(&paths, json),
+        Command::Approve { id } => control::decide_approval(&paths, id, true),
+        Command::Reject { id } => control::decide_approval(&paths, id, false),
+        Command::Pause { reason } => control::pause(&paths, &reason),
+        Command::Resume => control::resume(&paths),
+        Command::Reset { target } => control::reset(&paths, &target),
         Command::Status { json } => views::status(&paths, json),
         Command::Incidents {
             command: None,
@@ -38,38 +65,60 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Loads the inventory; on problems prints each as `file:line:column: message`
-/// and gives None. Errors that are not about the content (unreadable files) are Err.
-pub(crate) fn load_inventory(repo: &Path, command: &str) -> anyhow::Result<Option<Inventory>> {
-    match config::load(repo) {
-        Ok(inventory) => Ok(Some(inventory)),
-        Err(ConfigError::Invalid(problems)) => {
+/// Loads the inventory and the playbooks; on problems prints each as
+/// `file:line:column: message` and gives None. Errors that are not about the
+/// content (unreadable files) are Err.
+pub(crate) fn load_config(
+    repo: &Path,
+    command: &str,
+) -> anyhow::Result<Option<(Inventory, Vec<Playbook>)>> {
+    let mut problems = Vec::new();
+    let inventory = match config::load(repo) {
+        Ok(inventory) => Some(inventory),
+        Err(ConfigError::Invalid(mut found)) => {
+            problems.append(&mut found);
+            None
+        }
+        Err(e @ ConfigError::NoInventory(_)) => {
+            eprintln!("medic {command}: {e}");
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let playbooks = match playbook::load(repo) {
+        Ok(playbooks) => Some(playbooks),
+        Err(mut found) => {
+            problems.append(&mut found);
+            None
+        }
+    };
+    match (inventory, playbooks) {
+        (Some(inventory), Some(playbooks)) if problems.is_empty() => {
+            Ok(Some((inventory, playbooks)))
+        }
+        _ => {
             for problem in &problems {
                 eprintln!("{problem}");
             }
             eprintln!(
-                "medic {command}: {} problem(s) in the inventory",
+                "medic {command}: {} problem(s) in the configuration",
                 problems.len()
             );
             Ok(None)
         }
-        Err(e @ ConfigError::NoInventory(_)) => {
-            eprintln!("medic {command}: {e}");
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
 fn check(paths: &Paths) -> anyhow::Result<ExitCode> {
-    let Some(inventory) = load_inventory(&paths.repo, "check")? else {
+    let Some((inventory, playbooks)) = load_config(&paths.repo, "check")? else {
         return Ok(ExitCode::from(EXIT_INVALID));
     };
-    println!(
-        "inventory ok: {} host(s), {} group(s), {} check(s)",
+    out!(
+        "configuration ok: {} host(s), {} group(s), {} check(s), {} playbook(s)",
         inventory.hosts.len(),
         inventory.groups.len(),
-        inventory.checks.len()
+        inventory.checks.len(),
+        playbooks.len()
     );
     Ok(ExitCode::SUCCESS)
 }

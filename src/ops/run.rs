@@ -1,21 +1,21 @@
-//! `medic run`: one sweep through the pipeline — config → collect → store →
-//! analyze → record. Diagnosis, decisions and actions slot in between analyze
-//! and record in later versions; this is where they will be called.
+//! `medic run`: one sweep through the whole pipeline — config → collect →
+//! store → analyze → decide → act → record.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use jiff::Timestamp;
 
+use super::fix::{self, FixContext};
 use super::lock::{LockError, RunLock};
 use super::paths::Paths;
-use super::{EXIT_INVALID, EXIT_LOCKED, load_inventory, tables};
+use super::{EXIT_INVALID, EXIT_LOCKED, load_config, tables};
 use crate::record::OpsRepo;
-use crate::{analyze, collect, record, store};
+use crate::{analyze, collect, decide, record, store};
 
 pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
-    let Some(inventory) = load_inventory(&paths.repo, "run")? else {
-        eprintln!("medic run: refusing to run on an invalid inventory; nothing was changed");
+    let Some((inventory, playbooks)) = load_config(&paths.repo, "run")? else {
+        eprintln!("medic run: refusing to run on an invalid configuration; nothing was changed");
         return Ok(ExitCode::from(EXIT_INVALID));
     };
     let repo = OpsRepo::open(&paths.repo)?;
@@ -40,22 +40,40 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
     let run_id = store::record_sweep(&tx, &inventory, &sweep)?;
     let applied = store::apply_changes(&tx, run_id, &analysis.changes, Timestamp::now())?;
     tx.execute(
-        "UPDATE runs SET findings = ?2, finished_at = ?3 WHERE id = ?1",
-        rusqlite::params![
-            run_id,
-            analysis.findings.len() as i64,
-            Timestamp::now().as_second()
-        ],
+        "UPDATE runs SET findings = ?2 WHERE id = ?1",
+        rusqlite::params![run_id, analysis.findings.len() as i64],
     )?;
     tx.commit().context("committing the run to the database")?;
 
-    let recorded = record::record(&repo, &conn).context("recording to git")?;
-    if let Some(commit) = recorded.commit {
-        conn.execute(
-            "UPDATE runs SET commit_id = ?2 WHERE id = ?1",
-            rusqlite::params![run_id, commit.to_string()],
-        )?;
-    }
+    // Fixing: each action is journaled in its own writes as it happens, so a
+    // killed run leaves a trace the next one settles.
+    let now = Timestamp::now();
+    let policy = &inventory.policy;
+    let busy = fix::settle_interrupted(&conn, now)?;
+    let mut gathered = fix::gather(&conn, &repo, &inventory, policy, now)?;
+    gathered.busy.extend(busy);
+    let plan = decide::decide(&gathered.input(now, &playbooks, policy));
+    let client = collect::http::client();
+    let context = FixContext {
+        db: &conn,
+        repo: &repo,
+        inventory: &inventory,
+        playbooks: &playbooks,
+        policy,
+        run: run_id,
+        http: &client,
+    };
+    let notes = fix::carry_out(&context, &plan, &gathered).await?;
+
+    let recorded = record::record(&repo, &conn, notes).context("recording to git")?;
+    conn.execute(
+        "UPDATE runs SET finished_at = ?2, commit_id = ?3 WHERE id = ?1",
+        rusqlite::params![
+            run_id,
+            Timestamp::now().as_second(),
+            recorded.commit.map(|c| c.to_string())
+        ],
+    )?;
     tracing::info!(
         run = run_id,
         hosts = sweep.hosts.len(),
@@ -71,19 +89,27 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
             .iter()
             .filter(|h| h.snapshot().is_some())
             .count();
-        println!(
-            "run {run_id}: {reached}/{} hosts reached, {} check(s), {} finding(s), {} incident(s) opened, {} resolved{}",
+        let acted = plan
+            .decisions
+            .iter()
+            .filter(|d| matches!(d.verdict, decide::Verdict::Execute { .. }))
+            .count();
+        out!(
+            "run {run_id}: {reached}/{} hosts reached, {} check(s), {} finding(s), {} incident(s) opened, {} resolved, {acted} fix(es){}",
             sweep.hosts.len(),
             sweep.checks.len(),
             analysis.findings.len(),
             applied.opened.len(),
-            applied.resolved.len(),
+            recorded.resolved.len().max(applied.resolved.len()),
             recorded
                 .commit
                 .map(|c| format!(", committed {:.10}", c.to_string()))
                 .unwrap_or_else(|| ", nothing to commit".into()),
         );
-        print!(
+        if let Some(paused) = &plan.paused {
+            out!("{paused}");
+        }
+        out_raw!(
             "{}",
             tables::status_tables(&store::status(&conn)?, tables::Detail::Problems)
         );
@@ -102,7 +128,7 @@ fn recover_lost_state(conn: &mut rusqlite::Connection, paths: &Paths) -> anyhow:
         return Ok(());
     }
     let tx = conn.transaction()?;
-    let imported = store::import_reported(&tx, &reported, Timestamp::now())?;
+    let imported = store::import_reported(&tx, &reported)?;
     tx.commit()?;
     tracing::warn!(
         imported,

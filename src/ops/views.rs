@@ -14,10 +14,10 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     };
     let view = store::status(&conn)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&view)?);
+        out!("{}", serde_json::to_string_pretty(&view)?);
     } else {
         if let Some(run) = &view.last_run {
-            println!(
+            out!(
                 "last run {} at {} UTC: {}/{} hosts reached",
                 run.id,
                 run.started_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -25,7 +25,7 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
                 run.hosts_total
             );
         }
-        print!(
+        out_raw!(
             "{}",
             tables::status_tables(&view, tables::Detail::Everything)
         );
@@ -39,9 +39,9 @@ pub fn list_incidents(paths: &Paths, all: bool, json: bool) -> anyhow::Result<Ex
     };
     let incidents = store::incidents(&conn, all)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&incidents)?);
+        out!("{}", serde_json::to_string_pretty(&incidents)?);
     } else if incidents.is_empty() {
-        println!(
+        out!(
             "{}",
             if all {
                 "no incidents"
@@ -50,7 +50,7 @@ pub fn list_incidents(paths: &Paths, all: bool, json: bool) -> anyhow::Result<Ex
             }
         );
     } else {
-        println!("{}", tables::incident_table(&incidents));
+        out!("{}", tables::incident_table(&incidents));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -68,18 +68,18 @@ pub fn show_incident(paths: &Paths, id: i64, json: bool) -> anyhow::Result<ExitC
         return Ok(ExitCode::from(EXIT_ERROR));
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&incident)?);
+        out!("{}", serde_json::to_string_pretty(&incident)?);
     } else {
-        print!("{}", render_report(&incident)?);
+        out_raw!("{}", render_report(&incident)?);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn no_database(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     if json {
-        println!("null");
+        out!("null");
     } else {
-        println!(
+        out!(
             "no data yet: `{}` does not exist; run `medic run` first",
             paths.db.display()
         );

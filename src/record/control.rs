@@ -57,16 +57,34 @@ pub enum ControlError {
 pub fn approval_path(id: i64, playbook: &str, target_key: &str) -> PathBuf {
     let slug: String = format!("{playbook}-{target_key}")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    let slug = slug
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     let slug: String = slug.chars().take(60).collect();
     Path::new(APPROVALS_DIR).join(format!("{id:04}-{slug}.md"))
 }
 
 /// The request a person reads: why, what exactly will run, and how to decide.
-pub fn render_approval(file: &ApprovalFile, summary: &str, why: &str, commands: &[String]) -> Result<String, ControlError> {
-    let front = serde_json::to_value(file).map_err(|e| ControlError::Invalid { path: PathBuf::new(), message: e.to_string() })?;
+pub fn render_approval(
+    file: &ApprovalFile,
+    summary: &str,
+    why: &str,
+    commands: &[String],
+) -> Result<String, ControlError> {
+    let front = serde_json::to_value(file).map_err(|e| ControlError::Invalid {
+        path: PathBuf::new(),
+        message: e.to_string(),
+    })?;
     let front: Vec<(String, String)> = front
         .as_object()
         .into_iter()
@@ -74,20 +92,22 @@ pub fn render_approval(file: &ApprovalFile, summary: &str, why: &str, commands: 
         .filter(|(_, v)| !v.is_null())
         .map(|(k, v)| (k.clone(), yaml_scalar(v)))
         .collect();
-    Ok(environment().get_template("approval.md")?.render(context! {
-        front => minijinja::value::Serde(&front),
-        id => file.id,
-        incident => file.incident,
-        playbook => &file.playbook,
-        target => &file.target,
-        risk => &file.risk,
-        status => &file.status,
-        summary => summary,
-        why => why,
-        commands => commands.to_vec(),
-        requested_at => human_time(file.requested_at),
-        expires_at => human_time(file.expires_at),
-    })?)
+    Ok(environment()
+        .get_template("approval.md")?
+        .render(context! {
+            front => minijinja::value::Serde(&front),
+            id => file.id,
+            incident => file.incident,
+            playbook => &file.playbook,
+            target => &file.target,
+            risk => &file.risk,
+            status => &file.status,
+            summary => summary,
+            why => why,
+            commands => commands.to_vec(),
+            requested_at => human_time(file.requested_at),
+            expires_at => human_time(file.expires_at),
+        })?)
 }
 
 /// Every approval committed under `approvals/`, newest id first.
@@ -99,18 +119,37 @@ pub fn committed_approvals(repo: &OpsRepo) -> Result<Vec<CommittedApproval>, Con
         }
         let file = parse_approval(&path, &text)?;
         let decided_by = repo.last_author(&path)?.filter(|who| !is_medic(who));
-        approvals.push(CommittedApproval { file, path, decided_by });
+        approvals.push(CommittedApproval {
+            file,
+            path,
+            decided_by,
+        });
     }
-    approvals.sort_by(|a, b| b.file.id.cmp(&a.file.id));
+    approvals.sort_by_key(|a| std::cmp::Reverse(a.file.id));
     Ok(approvals)
 }
 
 pub fn parse_approval(path: &Path, text: &str) -> Result<ApprovalFile, ControlError> {
-    let invalid = |message: String| ControlError::Invalid { path: path.to_path_buf(), message };
-    let front = front_matter(text).ok_or_else(|| invalid("no front matter (a block between `---` lines)".into()))?;
-    let file: ApprovalFile = yaml::from_str(front, &path.display().to_string())
-        .map_err(|problems| invalid(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
-    if !matches!(file.status.as_str(), "pending" | "approved" | "rejected" | "executed") {
+    let invalid = |message: String| ControlError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let front = front_matter(text)
+        .ok_or_else(|| invalid("no front matter (a block between `---` lines)".into()))?;
+    let file: ApprovalFile =
+        yaml::from_str(front, &path.display().to_string()).map_err(|problems| {
+            invalid(
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+    if !matches!(
+        file.status.as_str(),
+        "pending" | "approved" | "rejected" | "executed"
+    ) {
         return Err(invalid(format!(
             "status `{}` is not one of pending, approved, rejected, executed",
             file.status
@@ -138,7 +177,12 @@ pub fn with_status(text: &str, status: &str) -> Option<String> {
 
 /// The next free approval number.
 pub fn next_approval_id(repo: &OpsRepo) -> Result<i64, ControlError> {
-    Ok(committed_approvals(repo)?.iter().map(|a| a.file.id).max().unwrap_or(0) + 1)
+    Ok(committed_approvals(repo)?
+        .iter()
+        .map(|a| a.file.id)
+        .max()
+        .unwrap_or(0)
+        + 1)
 }
 
 /// A committed PAUSE file: all fixes are off.
@@ -149,13 +193,23 @@ pub struct CommittedPause {
 }
 
 pub fn committed_pause(repo: &OpsRepo) -> Result<Option<CommittedPause>, ControlError> {
-    let Some(text) = repo.committed(Path::new(PAUSE_FILE))? else { return Ok(None) };
+    let Some(text) = repo.committed(Path::new(PAUSE_FILE))? else {
+        return Ok(None);
+    };
     let reason = text
         .lines()
         .find_map(|l| l.strip_prefix("Reason:").map(|r| r.trim().to_string()))
-        .or_else(|| text.lines().map(str::trim).find(|l| !l.is_empty()).map(String::from))
+        .or_else(|| {
+            text.lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(String::from)
+        })
         .unwrap_or_else(|| "a PAUSE file is committed".to_string());
-    Ok(Some(CommittedPause { reason, by: repo.last_author(Path::new(PAUSE_FILE))? }))
+    Ok(Some(CommittedPause {
+        reason,
+        by: repo.last_author(Path::new(PAUSE_FILE))?,
+    }))
 }
 
 pub fn render_pause(reason: &str, by: &str, at: Timestamp) -> String {
@@ -174,7 +228,8 @@ fn yaml_scalar(value: &serde_json::Value) -> String {
     match value.as_str() {
         Some(s)
             if !s.is_empty()
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || "_.:/+-".contains(c))
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.:/+-".contains(c))
                 && s.starts_with(|c: char| c.is_ascii_alphanumeric()) =>
         {
             s.to_string()

@@ -10,7 +10,9 @@ use git2::{FileMode, Oid, Repository, Signature, build::TreeUpdateBuilder};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
-    #[error("`{path}` is not inside a git repository (run `git init` there, or pass --repo): {source}")]
+    #[error(
+        "`{path}` is not inside a git repository (run `git init` there, or pass --repo): {source}"
+    )]
     NotARepository { path: PathBuf, source: git2::Error },
     #[error("repository `{path}` has no working tree (a bare repository cannot hold reports)")]
     Bare { path: PathBuf },
@@ -22,7 +24,10 @@ pub enum GitError {
     #[error("git: {0}")]
     Git(#[from] git2::Error),
     #[error("cannot write `{path}`: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub struct OpsRepo {
@@ -35,6 +40,7 @@ pub struct OpsRepo {
 
 /// A change medic makes to a file, relative to the ops repository root:
 /// new content, or `None` to delete it.
+#[derive(Debug)]
 pub struct RepoFile {
     pub path: PathBuf,
     pub content: Option<String>,
@@ -42,11 +48,17 @@ pub struct RepoFile {
 
 impl RepoFile {
     pub fn write(path: impl Into<PathBuf>, content: String) -> RepoFile {
-        RepoFile { path: path.into(), content: Some(content) }
+        RepoFile {
+            path: path.into(),
+            content: Some(content),
+        }
     }
 
     pub fn remove(path: impl Into<PathBuf>) -> RepoFile {
-        RepoFile { path: path.into(), content: None }
+        RepoFile {
+            path: path.into(),
+            content: None,
+        }
     }
 }
 
@@ -63,12 +75,26 @@ pub const MEDIC_NAME: &str = "medic";
 
 impl OpsRepo {
     pub fn open(root: &Path) -> Result<OpsRepo, GitError> {
-        let repo = Repository::discover(root).map_err(|source| GitError::NotARepository { path: root.to_path_buf(), source })?;
-        let workdir = repo.workdir().ok_or_else(|| GitError::Bare { path: root.to_path_buf() })?;
-        let workdir = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
+        let repo = Repository::discover(root).map_err(|source| GitError::NotARepository {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let workdir = repo.workdir().ok_or_else(|| GitError::Bare {
+            path: root.to_path_buf(),
+        })?;
+        let workdir = workdir
+            .canonicalize()
+            .unwrap_or_else(|_| workdir.to_path_buf());
         let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let prefix = root_abs.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        Ok(OpsRepo { repo, root: root.to_path_buf(), prefix })
+        let prefix = root_abs
+            .strip_prefix(&workdir)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        Ok(OpsRepo {
+            repo,
+            root: root.to_path_buf(),
+            prefix,
+        })
     }
 
     /// Commits `files` with `message` if they change the tree; writes them to
@@ -77,7 +103,12 @@ impl OpsRepo {
         self.commit_files_as(files, message, Author::Medic)
     }
 
-    pub fn commit_files_as(&self, files: &[RepoFile], message: &str, author: Author) -> Result<Option<Oid>, GitError> {
+    pub fn commit_files_as(
+        &self,
+        files: &[RepoFile],
+        message: &str,
+        author: Author,
+    ) -> Result<Option<Oid>, GitError> {
         let head = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let base_tree = match &head {
             Some(commit) => commit.tree()?,
@@ -106,7 +137,14 @@ impl OpsRepo {
                 Author::Person => self.repo.signature().map_err(|_| GitError::NoIdentity)?,
             };
             let parents: Vec<&git2::Commit> = head.iter().collect();
-            Some(self.repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &parents)?)
+            Some(self.repo.commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &parents,
+            )?)
         };
         self.write_worktree(files)?;
         Ok(commit)
@@ -120,17 +158,27 @@ impl OpsRepo {
 
     /// A file's content at HEAD, if it is committed there.
     pub fn committed(&self, path: &Path) -> Result<Option<String>, GitError> {
-        let Some(tree) = self.head_tree()? else { return Ok(None) };
-        let Ok(entry) = tree.get_path(Path::new(&self.git_path(path))) else { return Ok(None) };
+        let Some(tree) = self.head_tree()? else {
+            return Ok(None);
+        };
+        let Ok(entry) = tree.get_path(Path::new(&self.git_path(path))) else {
+            return Ok(None);
+        };
         let blob = self.repo.find_blob(entry.id())?;
         Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
     }
 
     /// The files committed at HEAD directly under `dir`, with their content.
     pub fn committed_dir(&self, dir: &Path) -> Result<Vec<(PathBuf, String)>, GitError> {
-        let Some(tree) = self.head_tree()? else { return Ok(Vec::new()) };
-        let Ok(entry) = tree.get_path(Path::new(&self.git_path(dir))) else { return Ok(Vec::new()) };
-        let Ok(subtree) = self.repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
+        let Some(tree) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Ok(entry) = tree.get_path(Path::new(&self.git_path(dir))) else {
+            return Ok(Vec::new());
+        };
+        let Ok(subtree) = self.repo.find_tree(entry.id()) else {
+            return Ok(Vec::new());
+        };
         let mut files = Vec::new();
         for item in subtree.iter() {
             if item.kind() != Some(git2::ObjectType::Blob) {
@@ -138,7 +186,10 @@ impl OpsRepo {
             }
             let Ok(name) = item.name() else { continue };
             let blob = self.repo.find_blob(item.id())?;
-            files.push((dir.join(name), String::from_utf8_lossy(blob.content()).into_owned()));
+            files.push((
+                dir.join(name),
+                String::from_utf8_lossy(blob.content()).into_owned(),
+            ));
         }
         files.sort();
         Ok(files)
@@ -147,7 +198,9 @@ impl OpsRepo {
     /// The author (`Name <email>`) of the newest commit that changed `path`.
     pub fn last_author(&self, path: &Path) -> Result<Option<String>, GitError> {
         let git_path = self.git_path(path);
-        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else { return Ok(None) };
+        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else {
+            return Ok(None);
+        };
         let mut walk = self.repo.revwalk()?;
         walk.push(head.id())?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
@@ -183,7 +236,10 @@ impl OpsRepo {
             let git_path = self.git_path(&file.path);
             match &file.content {
                 Some(content) => {
-                    write_atomically(&path, content).map_err(|source| GitError::Write { path: path.clone(), source })?;
+                    write_atomically(&path, content).map_err(|source| GitError::Write {
+                        path: path.clone(),
+                        source,
+                    })?;
                     index.add_path(Path::new(&git_path))?;
                 }
                 None => {

@@ -13,8 +13,9 @@ mod status_page;
 use rusqlite::Connection;
 
 pub use control::{
-    APPROVALS_DIR, ApprovalFile, CommittedApproval, CommittedPause, ControlError, PAUSE_FILE, approval_path,
-    committed_approvals, committed_pause, next_approval_id, parse_approval, render_approval, render_pause, with_status,
+    APPROVALS_DIR, ApprovalFile, CommittedApproval, CommittedPause, ControlError, PAUSE_FILE,
+    approval_path, committed_approvals, committed_pause, next_approval_id, parse_approval,
+    render_approval, render_pause, with_status,
 };
 pub use git::{Author, GitError, OpsRepo, RepoFile, is_medic};
 pub use recover::{RecoverError, ReportedIncident, reported_incidents};
@@ -40,18 +41,42 @@ pub struct Recorded {
     pub resolved: Vec<i64>,
 }
 
+/// What other stages changed in this run, for the same commit: files
+/// (approval requests), lines for the message body, trailers, and a short
+/// subject per incident they acted on.
+#[derive(Debug, Default)]
+pub struct Notes {
+    pub files: Vec<RepoFile>,
+    pub lines: Vec<String>,
+    pub trailers: Vec<String>,
+    pub subjects: Vec<(i64, String)>,
+}
+
 /// Writes and commits what changed since the last successful record. Reports
 /// that a failed run could not commit are picked up here on the next run.
-pub fn record(repo: &OpsRepo, conn: &Connection) -> Result<Recorded, RecordError> {
+pub fn record(repo: &OpsRepo, conn: &Connection, notes: Notes) -> Result<Recorded, RecordError> {
     let pending = store::unreported(conn)?;
-    let mut files = Vec::new();
+    let mut files = notes.files;
     for incident in &pending {
-        files.push(RepoFile::write(report_path(incident), render_report(incident)?));
+        files.push(RepoFile::write(
+            report_path(incident),
+            render_report(incident)?,
+        ));
     }
-    files.push(RepoFile::write(STATUS_PATH, render_status(&store::status(conn)?)?));
-    let (opened, resolved): (Vec<&IncidentRecord>, Vec<&IncidentRecord>) =
-        pending.iter().partition(|i| i.is_open());
-    let commit = repo.commit_files(&files, &commit_message(&opened, &resolved))?;
+    files.push(RepoFile::write(
+        STATUS_PATH,
+        render_status(&store::status(conn)?)?,
+    ));
+    let opened: Vec<&IncidentRecord> = pending.iter().filter(|i| i.is_new()).collect();
+    let resolved: Vec<&IncidentRecord> = pending.iter().filter(|i| i.is_newly_resolved()).collect();
+    let message = commit_message(
+        &opened,
+        &resolved,
+        &notes.lines,
+        &notes.trailers,
+        &notes.subjects,
+    );
+    let commit = repo.commit_files(&files, &message)?;
     let reported: Vec<(i64, String)> = pending.iter().map(|i| (i.id, i.status.clone())).collect();
     store::mark_reported(conn, &reported)?;
     Ok(Recorded {
@@ -61,44 +86,72 @@ pub fn record(repo: &OpsRepo, conn: &Connection) -> Result<Recorded, RecordError
     })
 }
 
-fn commit_message(opened: &[&IncidentRecord], resolved: &[&IncidentRecord]) -> String {
-    let subject = match (opened, resolved) {
-        ([], []) => "medic: status changed".to_string(),
-        ([one], []) => format!(
-            "medic: #{} {} on {}",
-            one.id,
-            one.kind.replace('_', " "),
-            one.target.key()
-        ),
-        ([], [one]) => format!(
-            "medic: resolved #{} {} on {}",
-            one.id,
-            one.kind.replace('_', " "),
-            one.target.key()
-        ),
+fn commit_message(
+    opened: &[&IncidentRecord],
+    resolved: &[&IncidentRecord],
+    lines: &[String],
+    trailers: &[String],
+    subjects: &[(i64, String)],
+) -> String {
+    let title = |i: &IncidentRecord| {
+        format!(
+            "#{} {} on {}",
+            i.id,
+            i.kind.replace('_', " "),
+            i.target.key()
+        )
+    };
+    let mut involved: Vec<i64> = opened
+        .iter()
+        .chain(resolved)
+        .map(|i| i.id)
+        .chain(subjects.iter().map(|(id, _)| *id))
+        .collect();
+    involved.sort_unstable();
+    involved.dedup();
+    let subject = match (involved.as_slice(), opened, resolved) {
+        ([], ..) => "medic: status changed".to_string(),
+        ([id], ..) if subjects.iter().any(|(s, _)| s == id) => {
+            let said = subjects
+                .iter()
+                .find(|(s, _)| s == id)
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default();
+            format!("medic: {said}")
+        }
+        ([_], [one], _) => format!("medic: {}", title(one)),
+        ([_], [], [one]) => format!("medic: resolved {}", title(one)),
         _ => format!(
-            "medic: {} incident(s) opened, {} resolved",
+            "medic: {} incident(s) opened, {} resolved, {} acted on",
             opened.len(),
-            resolved.len()
+            resolved.len(),
+            subjects.len()
         ),
     };
     let mut body = String::new();
     for i in opened {
         body.push_str(&format!("Opened #{}: {}\n", i.id, i.summary));
     }
+    for line in lines {
+        body.push_str(line);
+        body.push('\n');
+    }
     for i in resolved {
         let why = i.resolution.as_deref().unwrap_or("healthy again");
         body.push_str(&format!("Resolved #{}: {} ({why})\n", i.id, i.summary));
     }
-    let trailers: String = opened
+    let mut all_trailers: Vec<String> = opened
         .iter()
         .chain(resolved)
-        .map(|i| format!("Medic-Incident: {}\n", i.id))
+        .map(|i| format!("Medic-Incident: {}", i.id))
         .collect();
-    match (body.is_empty(), trailers.is_empty()) {
-        (true, _) => format!("{subject}\n"),
-        (false, _) => format!("{subject}\n\n{body}\n{trailers}"),
+    all_trailers.extend(trailers.iter().cloned());
+    let mut seen = std::collections::BTreeSet::new();
+    all_trailers.retain(|t| seen.insert(t.clone()));
+    if body.is_empty() && all_trailers.is_empty() {
+        return format!("{subject}\n");
     }
+    format!("{subject}\n\n{body}\n{}\n", all_trailers.join("\n"))
 }
 
 #[cfg(test)]

@@ -29,6 +29,13 @@ pub struct ReportedIncident {
     pub started_at: Option<Timestamp>,
     #[serde(default)]
     pub resolved_at: Option<Timestamp>,
+    #[serde(default)]
+    pub escalation: Option<String>,
+    #[serde(default)]
+    pub facts: std::collections::BTreeMap<String, String>,
+    /// The timeline, read back from the report's table.
+    #[serde(skip)]
+    pub events: Vec<(Timestamp, String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +69,10 @@ pub fn reported_incidents(root: &Path) -> Result<Vec<ReportedIncident>, RecoverE
             continue;
         };
         match yaml::from_str::<ReportedIncident>(front, &path.display().to_string()) {
-            Ok(incident) => found.push(incident),
+            Ok(mut incident) => {
+                incident.events = timeline(&text);
+                found.push(incident);
+            }
             Err(problems) => {
                 let first = problems
                     .first()
@@ -89,6 +99,46 @@ fn collect_markdown(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), RecoverEr
         }
     }
     Ok(())
+}
+
+/// The rows of the report's Timeline table: `| 2026-11-27 22:40:00 | kind: message |`.
+/// The "failure began" row is not an event and is skipped.
+fn timeline(text: &str) -> Vec<(Timestamp, String, String)> {
+    let Some(start) = text.find("\n## Timeline\n") else {
+        return Vec::new();
+    };
+    text[start..]
+        .lines()
+        .skip(4)
+        .take_while(|line| line.starts_with('|'))
+        .filter_map(|line| {
+            let inner = line.strip_prefix("| ")?.strip_suffix(" |")?;
+            let (time, event) = inner.split_once(" | ")?;
+            let civil = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", time).ok()?;
+            let at = jiff::tz::TimeZone::UTC.to_timestamp(civil).ok()?;
+            let (kind, message) = event.split_once(": ")?;
+            if kind.contains(' ') {
+                return None;
+            }
+            Some((at, kind.to_string(), unescape_cell(message)))
+        })
+        .collect()
+}
+
+/// Undoes the `cell` filter: `\|` and `\\` back to `|` and `\`.
+fn unescape_cell(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The YAML between the opening `---` line and the next `---` line.

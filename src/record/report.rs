@@ -38,6 +38,41 @@ pub fn render_report(incident: &IncidentRecord) -> Result<String, RenderError> {
         .resolved_at
         .map(|r| human_duration(r.duration_since(incident.opened_at)));
     let icon = if incident.is_open() { "🔴" } else { "✅" };
+    let recovered_after = incident.resolved_at.map(|r| {
+        human_duration(r.duration_since(incident.started_at.unwrap_or(incident.opened_at)))
+    });
+    let actions: Vec<_> = incident
+        .actions
+        .iter()
+        .map(|a| {
+            let took = a.finished_at.map(|f| human_duration(f.duration_since(a.started_at))).unwrap_or_else(|| "—".into());
+            let approver = if a.is_automatic() { "automatic".to_string() } else { format!("approved by {}", a.approver) };
+            let steps: Vec<_> = a
+                .steps
+                .iter()
+                .map(|s| {
+                    context! {
+                        seq => s.seq,
+                        phase => &s.phase,
+                        description => &s.description,
+                        exit => s.exit_code.map(|c| c.to_string()).unwrap_or_else(|| if s.ok { "ok".into() } else { "failed".into() }),
+                        took => format!("{:.1}s", s.duration_ms as f64 / 1000.0),
+                        output => one_line(s.output.as_deref().unwrap_or("")),
+                    }
+                })
+                .collect();
+            context! {
+                playbook => &a.playbook,
+                status => &a.status,
+                risk => &a.risk,
+                approver => approver,
+                started_at => human_time(a.started_at),
+                took => took,
+                outcome => &a.outcome,
+                steps => steps,
+            }
+        })
+        .collect();
     template.render(context! {
         id => incident.id,
         status => &incident.status,
@@ -57,10 +92,32 @@ pub fn render_report(incident: &IncidentRecord) -> Result<String, RenderError> {
         resolved_at_human => incident.resolved_at.map(human_time),
         resolution => &incident.resolution,
         duration => duration,
+        recovered_after => recovered_after,
+        escalation => &incident.escalation,
+        actions => actions,
         icon => icon,
         events => events,
         facts => &incident.facts,
     })
+}
+
+/// A command's output in one table cell: its last lines, joined.
+fn one_line(output: &str) -> String {
+    const KEEP: usize = 200;
+    let joined = output
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ⏎ ");
+    if joined.len() <= KEEP {
+        return joined;
+    }
+    let mut start = joined.len() - KEEP;
+    while !joined.is_char_boundary(start) {
+        start += 1;
+    }
+    format!("…{}", &joined[start..])
 }
 
 fn slug(text: &str) -> String {

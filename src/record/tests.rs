@@ -47,6 +47,7 @@ fn incident(status: &str) -> IncidentRecord {
         resolution: (status == "resolved").then(|| "the container is healthy again".into()),
         observations: 3,
         escalation: None,
+        reported_status: None,
         events,
         actions: Vec::new(),
     }
@@ -65,6 +66,8 @@ target: {"type": "container", "host": "nas", "name": "calibre"}
 target_key: "nas/container/calibre"
 host: "nas"
 summary: "container `calibre` on `nas` exited with code 1"
+escalation: null
+facts: {"exit_code": "1", "status": "Exited (1) | 3 minutes ago"}
 opened_at: 2026-11-27T22:40:00Z
 started_at: 2026-11-27T22:39:30Z
 resolved_at: 2026-11-27T22:43:12Z
@@ -76,7 +79,7 @@ resolved_at: 2026-11-27T22:43:12Z
 
 container `calibre` on `nas` exited with code 1
 
-**Resolved:** the container is healthy again.
+**Resolved:** the container is healthy again. Time to recover: 3m 42s from the first sign of failure.
 
 ## Timeline
 
@@ -132,6 +135,29 @@ fn front_matter_reads_back() {
         "container_stopped:nas/container/calibre"
     );
     assert_eq!(back[1].resolved_at, incident("resolved").resolved_at);
+    assert_eq!(
+        back[1].facts,
+        incident("resolved").facts,
+        "evidence comes back"
+    );
+    let events: Vec<(String, String)> = back[1]
+        .events
+        .iter()
+        .map(|(_, k, m)| (k.clone(), m.clone()))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            (
+                "opened".to_string(),
+                "container `calibre` on `nas` exited with code 1".to_string()
+            ),
+            (
+                "resolved".to_string(),
+                "the container is healthy again".to_string()
+            ),
+        ]
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -166,9 +192,7 @@ fn commits_only_changes_and_leaves_staged_work_alone() {
     std::fs::write(dir.path().join("notes.txt"), "a person's staged work\n").expect("write");
     git(dir.path(), &["add", "notes.txt"]);
     let repo = OpsRepo::open(dir.path()).expect("opens");
-    let file = |content: &str| {
-        vec![RepoFile::write("reports/STATUS.md", content.into())]
-    };
+    let file = |content: &str| vec![RepoFile::write("reports/STATUS.md", content.into())];
 
     let first = repo
         .commit_files(&file("one\n"), "medic: first\n")
@@ -211,8 +235,12 @@ fn works_below_the_work_tree_root_and_on_an_unborn_branch() {
     std::fs::create_dir_all(&ops).expect("mkdir");
     let repo = OpsRepo::open(&ops).expect("opens");
     repo.commit_files(
-        &[RepoFile::write("reports/STATUS.md", "x
-".into())],
+        &[RepoFile::write(
+            "reports/STATUS.md",
+            "x
+"
+            .into(),
+        )],
         "medic: first\n",
     )
     .expect("commits");

@@ -67,7 +67,11 @@ pub struct Backup {
     pub content: Vec<u8>,
 }
 
-pub fn start_action(conn: &Connection, action: &NewAction, now: Timestamp) -> Result<i64, StoreError> {
+pub fn start_action(
+    conn: &Connection,
+    action: &NewAction,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO actions (incident_id, run_id, target_key, playbook, playbook_digest, risk, approver, approval_id,
             reason, status, started_at)
@@ -86,13 +90,20 @@ pub fn start_action(conn: &Connection, action: &NewAction, now: Timestamp) -> Re
         ],
     )?;
     let id = conn.last_insert_rowid();
-    let who = if action.approver == "auto" { "automatically".to_string() } else { format!("approved by {}", action.approver) };
+    let who = if action.approver == "auto" {
+        "automatically".to_string()
+    } else {
+        format!("approved by {}", action.approver)
+    };
     super::incidents::add_event(
         conn,
         action.incident,
         Some(action.run),
         "action",
-        &format!("started `{}` ({} risk, {who})", action.playbook, action.risk),
+        &format!(
+            "started `{}` ({} risk, {who})",
+            action.playbook, action.risk
+        ),
         now,
     )?;
     Ok(id)
@@ -127,29 +138,50 @@ pub fn save_backup(conn: &Connection, action: i64, backup: &Backup) -> Result<()
 }
 
 pub fn backups(conn: &Connection, action: i64) -> Result<Vec<Backup>, StoreError> {
-    let mut stmt = conn.prepare("SELECT path, existed, content FROM action_backups WHERE action_id = ?1 ORDER BY path")?;
+    let mut stmt = conn.prepare(
+        "SELECT path, existed, content FROM action_backups WHERE action_id = ?1 ORDER BY path",
+    )?;
     let rows = stmt.query_map([action], |r| {
-        Ok(Backup { path: r.get(0)?, existed: r.get(1)?, content: r.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default() })
+        Ok(Backup {
+            path: r.get(0)?,
+            existed: r.get(1)?,
+            content: r.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default(),
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Closes an action with its status (`succeeded`, `failed`, `interrupted`)
 /// and a sentence saying what happened; the incident's timeline gets it too.
-pub fn finish_action(conn: &Connection, action: i64, status: &str, outcome: &str, now: Timestamp) -> Result<(), StoreError> {
+pub fn finish_action(
+    conn: &Connection,
+    action: i64,
+    status: &str,
+    outcome: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE actions SET status = ?2, outcome = ?3, finished_at = ?4 WHERE id = ?1",
         params![action, status, outcome, secs(now)],
     )?;
-    let (incident, run, playbook): (i64, Option<i64>, String) =
-        conn.query_row("SELECT incident_id, run_id, playbook FROM actions WHERE id = ?1", [action], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
-    super::incidents::add_event(conn, incident, run, "action", &format!("`{playbook}` {status}: {outcome}"), now)?;
+    let (incident, run, playbook): (i64, Option<i64>, String) = conn.query_row(
+        "SELECT incident_id, run_id, playbook FROM actions WHERE id = ?1",
+        [action],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    super::incidents::add_event(
+        conn,
+        incident,
+        run,
+        "action",
+        &format!("`{playbook}` {status}: {outcome}"),
+        now,
+    )?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, incident_id, target_key, playbook, playbook_digest, risk, approver, approval_id, reason,
+const COLUMNS: &str =
+    "id, incident_id, target_key, playbook, playbook_digest, risk, approver, approval_id, reason,
     status, started_at, finished_at, outcome";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ActionRecord> {
@@ -171,8 +203,14 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ActionRecord> {
     })
 }
 
-fn query(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<ActionRecord>, StoreError> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM actions {filter} ORDER BY started_at, id"))?;
+fn query(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<ActionRecord>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM actions {filter} ORDER BY started_at, id"
+    ))?;
     let rows = stmt.query_map(args, from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -213,7 +251,12 @@ pub fn incident_actions(conn: &Connection, incident: i64) -> Result<Vec<ActionRe
     Ok(actions)
 }
 
-pub fn add_reset(conn: &Connection, target_key: &str, by: &str, now: Timestamp) -> Result<(), StoreError> {
+pub fn add_reset(
+    conn: &Connection,
+    target_key: &str,
+    by: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO breaker_resets (target_key, at, by) VALUES (?1, ?2, ?3)",
         params![target_key, secs(now), by],
@@ -234,5 +277,11 @@ pub fn resets(conn: &Connection) -> Result<Vec<(String, Timestamp)>, StoreError>
 
 /// The target key an action or incident is about, if the incident exists.
 pub fn incident_target_key(conn: &Connection, incident: i64) -> Result<Option<String>, StoreError> {
-    Ok(conn.query_row("SELECT target_key FROM incidents WHERE id = ?1", [incident], |r| r.get(0)).optional()?)
+    Ok(conn
+        .query_row(
+            "SELECT target_key FROM incidents WHERE id = ?1",
+            [incident],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

@@ -88,7 +88,14 @@ pub fn apply_changes(
              WHERE id = ?1",
             params![resolution.id, now_s, resolution.reason],
         )?;
-        add_event(tx, resolution.id, Some(run), "resolved", &resolution.reason, now)?;
+        add_event(
+            tx,
+            resolution.id,
+            Some(run),
+            "resolved",
+            &resolution.reason,
+            now,
+        )?;
         applied.resolved.push(resolution.id);
     }
     tx.execute(
@@ -115,30 +122,56 @@ pub fn add_event(
         "INSERT INTO incident_events (incident_id, run_id, at, kind, message) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![incident, run, secs(now), kind, message],
     )?;
-    conn.execute("UPDATE incidents SET reported_status = NULL WHERE id = ?1", [incident])?;
+    // Reported before: its report is stale now. Never reported: still new.
+    conn.execute(
+        "UPDATE incidents SET reported_status = 'stale' WHERE id = ?1 AND reported_status IS NOT NULL",
+        [incident],
+    )?;
     Ok(())
 }
 
 /// Resolves an open incident outside analysis (a verified fix).
-pub fn resolve_incident(conn: &Connection, id: i64, run: i64, reason: &str, now: Timestamp) -> Result<(), StoreError> {
+pub fn resolve_incident(
+    conn: &Connection,
+    id: i64,
+    run: i64,
+    reason: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE incidents SET status = 'resolved', resolved_at = ?2, resolution = ?3, escalation = NULL
          WHERE id = ?1 AND status = 'open'",
         params![id, secs(now), reason],
     )?;
     add_event(conn, id, Some(run), "resolved", reason, now)?;
-    conn.execute("UPDATE runs SET resolved = resolved + 1 WHERE id = ?1", [run])?;
+    conn.execute(
+        "UPDATE runs SET resolved = resolved + 1 WHERE id = ?1",
+        [run],
+    )?;
     Ok(())
 }
 
 /// Records why medic will not fix an incident; only a change is an event,
 /// so an escalation is said once, not every run.
-pub fn set_escalation(conn: &Connection, id: i64, run: i64, reason: Option<&str>, now: Timestamp) -> Result<bool, StoreError> {
-    let current: Option<String> = conn.query_row("SELECT escalation FROM incidents WHERE id = ?1", [id], |r| r.get(0))?;
+pub fn set_escalation(
+    conn: &Connection,
+    id: i64,
+    run: i64,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let current: Option<String> = conn.query_row(
+        "SELECT escalation FROM incidents WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     if current.as_deref() == reason {
         return Ok(false);
     }
-    conn.execute("UPDATE incidents SET escalation = ?2 WHERE id = ?1", params![id, reason])?;
+    conn.execute(
+        "UPDATE incidents SET escalation = ?2 WHERE id = ?1",
+        params![id, reason],
+    )?;
     if let Some(reason) = reason {
         add_event(conn, id, Some(run), "escalated", reason, now)?;
     }
@@ -162,6 +195,10 @@ pub struct IncidentRecord {
     pub resolution: Option<String>,
     pub observations: i64,
     pub escalation: Option<String>,
+    /// The status the committed report shows (`stale` when it is behind);
+    /// None when no report was committed yet.
+    #[serde(skip)]
+    pub reported_status: Option<String>,
     pub events: Vec<EventRecord>,
     pub actions: Vec<super::actions::ActionRecord>,
 }
@@ -169,6 +206,16 @@ pub struct IncidentRecord {
 impl IncidentRecord {
     pub fn is_open(&self) -> bool {
         self.status == "open"
+    }
+
+    /// Open, and no report of it was committed yet.
+    pub fn is_new(&self) -> bool {
+        self.is_open() && self.reported_status.is_none()
+    }
+
+    /// Resolved, and the committed report does not say so yet.
+    pub fn is_newly_resolved(&self) -> bool {
+        !self.is_open() && self.reported_status.as_deref() != Some("resolved")
     }
 
     pub fn severity(&self) -> Severity {
@@ -189,7 +236,7 @@ pub struct EventRecord {
 
 const COLUMNS: &str =
     "id, fingerprint, kind, target, severity, status, summary, facts, started_at, opened_at,
-    last_seen_at, resolved_at, resolution, observations";
+    last_seen_at, resolved_at, resolution, observations, escalation, reported_status";
 
 fn from_row(row: &Row) -> rusqlite::Result<(IncidentRecord, String, String)> {
     let record = IncidentRecord {
@@ -210,6 +257,7 @@ fn from_row(row: &Row) -> rusqlite::Result<(IncidentRecord, String, String)> {
         resolution: row.get(12)?,
         observations: row.get(13)?,
         escalation: row.get(14)?,
+        reported_status: row.get(15)?,
         events: Vec::new(),
         actions: Vec::new(),
     };
@@ -296,11 +344,11 @@ pub fn incident_count(conn: &Connection) -> Result<i64, StoreError> {
 }
 
 /// Puts incidents read back from reports into an empty store, with their
-/// original numbers, marked as already reported.
+/// original numbers, evidence and timelines, marked as already reported — so
+/// the reports stay byte-identical and nothing is committed for the recovery.
 pub fn import_reported(
     tx: &Transaction,
     reported: &[crate::record::ReportedIncident],
-    now: Timestamp,
 ) -> Result<usize, StoreError> {
     let mut imported = 0;
     for r in reported {
@@ -309,10 +357,16 @@ pub fn import_reported(
         } else {
             "resolved"
         };
+        let resolution = r
+            .events
+            .iter()
+            .rev()
+            .find(|(_, kind, _)| kind == "resolved")
+            .map(|(_, _, m)| m.clone());
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO incidents (id, fingerprint, kind, target, target_key, host, severity, status, summary,
-                facts, started_at, opened_at, last_seen_at, resolved_at, reported_status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '{}', ?10, ?11, ?11, ?12, ?8)",
+                facts, started_at, opened_at, last_seen_at, resolved_at, resolution, escalation, reported_status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?8)",
             params![
                 r.id,
                 r.fingerprint,
@@ -323,16 +377,21 @@ pub fn import_reported(
                 r.severity,
                 status,
                 r.summary,
+                serde_json::to_string(&r.facts)?,
                 r.started_at.map(secs),
                 secs(r.opened_at),
                 r.resolved_at.map(secs),
+                resolution,
+                r.escalation,
             ],
         )?;
         if inserted == 1 {
-            tx.execute(
-                "INSERT INTO incident_events (incident_id, at, kind, message) VALUES (?1, ?2, 'recovered', ?3)",
-                params![r.id, secs(now), "state rebuilt from the report after the database was lost"],
-            )?;
+            for (at, kind, message) in &r.events {
+                tx.execute(
+                    "INSERT INTO incident_events (incident_id, at, kind, message) VALUES (?1, ?2, ?3, ?4)",
+                    params![r.id, secs(*at), kind, message],
+                )?;
+            }
             imported += 1;
         }
     }

@@ -7,7 +7,10 @@ use super::StoreError;
 
 /// Migration 1 is `schema.sql`; later ones live in `migrations/`. Append new
 /// ones, never edit applied ones.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql"), include_str!("migrations/002_actions.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema.sql"),
+    include_str!("migrations/002_actions.sql"),
+];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;

@@ -15,16 +15,18 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 pub use actions::{
-    ActionRecord, Backup, NewAction, StepRecord, actions_since, add_reset, backups, finish_action, incident_actions,
-    incident_target_key, record_step, resets, save_backup, start_action, unfinished_actions,
+    ActionRecord, Backup, NewAction, StepRecord, actions_since, add_reset, backups, finish_action,
+    incident_actions, incident_target_key, record_step, resets, save_backup, start_action,
+    unfinished_actions,
 };
 pub use incidents::{
-    AppliedChanges, add_event, resolve_incident, set_escalation, EventRecord, IncidentRecord, apply_changes, import_reported, incident,
-    incident_count, incidents, mark_reported, open_incidents, unreported,
+    AppliedChanges, EventRecord, IncidentRecord, add_event, apply_changes, import_reported,
+    incident, incident_count, incidents, mark_reported, open_incidents, resolve_incident,
+    set_escalation, unreported,
 };
 pub use migrate::schema_version;
 pub use status::{CheckRow, HostRow, StatusView, TargetRow, status};
-pub use sweep::record_sweep;
+pub use sweep::{record_sweep, update_current};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

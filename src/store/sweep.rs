@@ -43,6 +43,30 @@ pub fn record_sweep(
     Ok(run)
 }
 
+/// Records what a later look (verification after a fix) saw, as part of
+/// run `run`: current states and samples, no new run.
+pub fn update_current(
+    conn: &rusqlite::Connection,
+    run: i64,
+    inventory: &Inventory,
+    sweep: &Sweep,
+) -> Result<(), StoreError> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    for observation in &sweep.hosts {
+        if let Some(host) = inventory.host(&observation.host) {
+            record_host(&tx, run, host, observation)?;
+        }
+    }
+    for observation in &sweep.checks {
+        let host = inventory
+            .check(&observation.check)
+            .and_then(|c| c.host.clone());
+        record_check(&tx, run, host, observation)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 fn record_host(
     tx: &Transaction,
     run: i64,

@@ -28,7 +28,7 @@ fn check_reports_a_typo_and_a_wrong_type_with_file_line_and_column() {
         format!(
             "{file}:3:5: unknown key `adress` in `hosts.nas` (did you mean `address`?)\n\
              {file}:7:11: expected an integer from 0 to 65535 for `hosts.pi.port`, found `twenty-two`\n\
-             medic check: 2 problem(s) in the inventory\n"
+             medic check: 2 problem(s) in the configuration\n"
         )
     );
 }
@@ -41,7 +41,7 @@ fn run_refuses_an_invalid_inventory_and_changes_nothing() {
     assert_eq!(run.code(), 2, "{run}");
     assert!(
         run.stderr()
-            .contains("refusing to run on an invalid inventory; nothing was changed"),
+            .contains("refusing to run on an invalid configuration; nothing was changed"),
         "{run}"
     );
     assert!(
@@ -62,6 +62,6 @@ fn a_valid_inventory_checks_clean() {
     assert_eq!(check.code(), 0, "{check}");
     assert_eq!(
         check.stdout(),
-        "inventory ok: 1 host(s), 0 group(s), 0 check(s)\n"
+        "configuration ok: 1 host(s), 0 group(s), 0 check(s), 0 playbook(s)\n"
     );
 }

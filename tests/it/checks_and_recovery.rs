@@ -99,7 +99,12 @@ fn a_lost_database_is_rebuilt_from_the_reports() {
     let after = ops.open_incidents();
     assert_eq!(after.len(), 1, "no second incident for the same failure");
     assert_eq!(after[0].id, before[0].id);
-    assert_eq!(ops.subjects().len(), commits, "nothing new to commit");
+    assert_eq!(
+        ops.subjects().len(),
+        commits,
+        "nothing new to commit: {}",
+        ops.git(&["show", "HEAD"])
+    );
 
     lab.host("nas")
         .set_container(FakeContainer::running("calibre"));

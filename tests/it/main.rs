@@ -9,5 +9,7 @@ mod support;
 mod check;
 mod checks_and_recovery;
 mod lock;
+mod plan;
 mod quickstart;
+mod remediation;
 mod sweep;

@@ -30,6 +30,52 @@ impl Ops {
         ops
     }
 
+    /// An ops repository with the shipped playbook library, like a fork of
+    /// this project would have.
+    pub fn with_playbooks(inventory: &str) -> Ops {
+        let ops = Ops::new(inventory);
+        let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks");
+        for entry in std::fs::read_dir(&library).expect("the playbook library") {
+            let path = entry.expect("a playbook").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let name = path
+                    .file_name()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .into_owned();
+                ops.write(
+                    &format!("playbooks/{name}"),
+                    &std::fs::read_to_string(&path).expect("read playbook"),
+                );
+            }
+        }
+        ops.git(&["add", "-A"]);
+        ops.git(&["commit", "-qm", "playbooks"]);
+        ops
+    }
+
+    /// Commits `content` at `relative` as the person of this repository.
+    pub fn commit_file(&self, relative: &str, content: &str, message: &str) {
+        self.write(relative, content);
+        self.git(&["add", relative]);
+        self.git(&["commit", "-qm", message]);
+    }
+
+    /// The report of an incident, as committed.
+    pub fn report_of(&self, incident: i64) -> String {
+        let files = self.git(&["ls-files", "reports/incidents"]);
+        let prefix = format!("{incident:05}-");
+        let path = files
+            .lines()
+            .find(|l| {
+                l.rsplit('/')
+                    .next()
+                    .is_some_and(|name| name.starts_with(&prefix))
+            })
+            .unwrap_or_else(|| panic!("no committed report for #{incident} in:\n{files}"));
+        self.read(path)
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

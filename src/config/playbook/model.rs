@@ -76,24 +76,12 @@ pub struct Playbook {
     pub location: Location,
 }
 
-impl Playbook {
-    /// Whether this playbook remedies a finding of `kind` with these facts.
-    pub fn matches(&self, kind: FindingKind, facts: &BTreeMap<String, String>) -> bool {
-        self.triggers.iter().any(|t| t.matches(kind, facts))
-    }
-}
-
-/// `kind` plus equality conditions on the finding's facts.
+/// `kind` plus conditions on the finding's facts: fact name → glob
+/// (`Trigger::accepts` in `matching.rs` decides).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trigger {
     pub kind: FindingKind,
     pub facts: BTreeMap<String, String>,
-}
-
-impl Trigger {
-    pub fn matches(&self, kind: FindingKind, facts: &BTreeMap<String, String>) -> bool {
-        self.kind == kind && self.facts.iter().all(|(k, v)| facts.get(k) == Some(v))
-    }
 }
 
 /// A minijinja template source, checked at load time: it parses and names
@@ -187,7 +175,8 @@ impl Step {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verify {
-    /// Re-probe the target until its finding is gone or this passes.
+    /// How long to re-probe the target for its finding to be gone; the
+    /// steps must pass too. Zero: the policy's `verify_timeout` applies.
     pub timeout: Duration,
     /// Extra checks (`run`, `http`, `wait`) that must pass too.
     pub steps: Vec<Step>,

@@ -48,6 +48,20 @@ impl Host {
         self
     }
 
+    /// `docker start`/`restart`/`stop`/`kill` sleep `secs` before acting (the
+    /// probe's `ps` and `inspect` stay fast): an action to kill medic in the
+    /// middle of. `0` makes them fast again.
+    pub fn docker_actions_hang(&self, secs: u32) -> &Self {
+        self.require_shim("docker_actions_hang");
+        let path = self.state.join("docker.action-hang");
+        if secs == 0 {
+            state_fs::remove(&path);
+        } else {
+            self.owner().write(&path, format!("{secs}\n"));
+        }
+        self
+    }
+
     /// Every `docker` call prints `garbage` and exits 0.
     pub fn docker_prints(&self, garbage: &str) -> &Self {
         self.require_shim("docker_prints");

@@ -198,6 +198,14 @@ cmd_lifecycle() {
         printf "docker: 'docker %s' requires at least 1 argument.\n" "$verb" >&2
         exit 1
     fi
+    if [ -f "$S/docker.action-hang" ]; then
+        IFS= read -r secs <"$S/docker.action-hang" || true
+        i=0
+        while [ "$i" -lt "$secs" ] && [ -d "$S" ]; do
+            sleep 1
+            i=$((i + 1))
+        done
+    fi
     rc=0
     for n in "$@"; do
         if ! find_container "$n"; then

@@ -1,0 +1,473 @@
+//! The fixing half of a run: gathers what `decide` needs (open incidents,
+//! attempts, resets, approvals and PAUSE from Git), settles actions a killed
+//! run left open, and carries out the plan — executes fixes through `act`,
+//! writes approval requests, records escalations. `medic plan` shares
+//! `gather` and `decide`, and stops there.
+
+use anyhow::Context;
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::Connection;
+
+use crate::act::render::{RenderContext, render};
+use crate::act::runner::{self, Job, Outcome};
+use crate::analyze::FindingKind;
+use crate::config::Inventory;
+use crate::config::playbook::Playbook;
+use crate::config::policy::Policy;
+use crate::decide::{
+    ApprovalState, ApprovalView, Approver, Attempt, AttemptOutcome, BreakerReset, DecideInput,
+    Decision, IncidentView, Pause, Plan, Verdict,
+};
+use crate::record::{
+    ApprovalFile, CommittedApproval, Notes, OpsRepo, RepoFile, approval_path, committed_approvals,
+    committed_pause, next_approval_id, render_approval, with_status,
+};
+use crate::store::{self, IncidentRecord, NewAction};
+
+/// Everything `decide` reads, owned, so `plan` and `run` build it the same way.
+pub struct Gathered {
+    pub incidents: Vec<IncidentView>,
+    pub records: Vec<IncidentRecord>,
+    pub attempts: Vec<Attempt>,
+    pub resets: Vec<BreakerReset>,
+    pub approvals: Vec<ApprovalView>,
+    pub committed_approvals: Vec<CommittedApproval>,
+    pub pause: Option<Pause>,
+    pub busy: Vec<String>,
+}
+
+impl Gathered {
+    pub fn input<'a>(
+        &'a self,
+        now: Timestamp,
+        playbooks: &'a [Playbook],
+        policy: &'a Policy,
+    ) -> DecideInput<'a> {
+        DecideInput {
+            now,
+            incidents: &self.incidents,
+            playbooks,
+            policy,
+            attempts: &self.attempts,
+            resets: &self.resets,
+            approvals: &self.approvals,
+            pause: self.pause.as_ref(),
+            busy_targets: &self.busy,
+        }
+    }
+}
+
+pub fn gather(
+    db: &Connection,
+    repo: &OpsRepo,
+    inventory: &Inventory,
+    policy: &Policy,
+    now: Timestamp,
+) -> anyhow::Result<Gathered> {
+    let records = store::incidents(db, false)?;
+    let mut records: Vec<IncidentRecord> = records;
+    records.sort_by_key(|i| i.id);
+    let incidents = records
+        .iter()
+        .filter_map(|i| {
+            let kind = FindingKind::parse(&i.kind)?;
+            let host_tags = i
+                .target
+                .host()
+                .and_then(|h| inventory.host(h))
+                .map(|h| h.tags.clone())
+                .unwrap_or_default();
+            Some(IncidentView {
+                id: i.id,
+                fingerprint: i.fingerprint.clone(),
+                kind,
+                target: i.target.clone(),
+                facts: i.facts.clone(),
+                host_tags,
+            })
+        })
+        .collect();
+    let window = SignedDuration::try_from(
+        policy
+            .failure_rate_window
+            .max(std::time::Duration::from_secs(3600)),
+    )
+    .unwrap_or(SignedDuration::from_hours(24));
+    let since = now.checked_sub(window).unwrap_or(now);
+    let mut busy = Vec::new();
+    let attempts = store::actions_since(db, since)?
+        .into_iter()
+        .filter_map(|a| {
+            let outcome = match a.status.as_str() {
+                "succeeded" => AttemptOutcome::Succeeded,
+                "failed" => AttemptOutcome::Failed,
+                "interrupted" => AttemptOutcome::Interrupted,
+                _ => {
+                    busy.push(a.target_key.clone());
+                    return None;
+                }
+            };
+            let approver = if a.is_automatic() {
+                Approver::Automatic
+            } else {
+                Approver::Person(a.approver.clone())
+            };
+            Some(Attempt {
+                incident: a.incident,
+                target_key: a.target_key,
+                playbook: a.playbook,
+                at: a.started_at,
+                outcome,
+                approver,
+            })
+        })
+        .collect();
+    let resets = store::resets(db)?
+        .into_iter()
+        .map(|(target_key, at)| BreakerReset { target_key, at })
+        .collect();
+    let committed = committed_approvals(repo)?;
+    let approvals = committed
+        .iter()
+        .map(|c| ApprovalView {
+            id: c.file.id,
+            incident: c.file.incident,
+            playbook: c.file.playbook.clone(),
+            playbook_digest: c.file.playbook_digest.clone(),
+            state: approval_state(c),
+            requested_at: c.file.requested_at,
+            expires_at: c.file.expires_at,
+        })
+        .collect();
+    let pause = committed_pause(repo)?.map(|p| Pause {
+        reason: p.reason,
+        by: p.by,
+    });
+    Ok(Gathered {
+        incidents,
+        records,
+        attempts,
+        resets,
+        approvals,
+        committed_approvals: committed,
+        pause,
+        busy,
+    })
+}
+
+/// A status a person set counts only with a person as its author: a
+/// commit by medic itself never approves anything.
+fn approval_state(c: &CommittedApproval) -> ApprovalState {
+    match (c.file.status.as_str(), &c.decided_by) {
+        ("approved", Some(by)) => ApprovalState::Approved { by: by.clone() },
+        ("rejected", Some(by)) => ApprovalState::Rejected { by: by.clone() },
+        ("rejected", None) => ApprovalState::Rejected {
+            by: "unknown".into(),
+        },
+        ("executed", _) => ApprovalState::Executed {
+            by: c
+                .file
+                .approved_by
+                .clone()
+                .or_else(|| c.decided_by.clone())
+                .unwrap_or_default(),
+        },
+        _ => ApprovalState::Pending,
+    }
+}
+
+/// Actions a killed run left `running`: settled by what this run's sweep
+/// saw, never repeated in the same run.
+pub fn settle_interrupted(db: &Connection, now: Timestamp) -> anyhow::Result<Vec<String>> {
+    let mut busy = Vec::new();
+    for action in store::unfinished_actions(db)? {
+        let still_open = store::incident(db, action.incident)?.is_some_and(|i| i.is_open());
+        let (status, outcome) = if still_open {
+            (
+                "interrupted",
+                "interrupted: the run doing it was killed; the target was still failing on the next run, so medic did not repeat it then",
+            )
+        } else {
+            (
+                "succeeded",
+                "interrupted: the run doing it was killed; the target was healthy on the next run",
+            )
+        };
+        store::finish_action(db, action.id, status, outcome, now)?;
+        busy.push(action.target_key);
+    }
+    Ok(busy)
+}
+
+pub struct FixContext<'a> {
+    pub db: &'a Connection,
+    pub repo: &'a OpsRepo,
+    pub inventory: &'a Inventory,
+    pub playbooks: &'a [Playbook],
+    pub policy: &'a Policy,
+    pub run: i64,
+    pub http: &'a reqwest::Client,
+}
+
+pub async fn carry_out(
+    ctx: &FixContext<'_>,
+    plan: &Plan,
+    gathered: &Gathered,
+) -> anyhow::Result<Notes> {
+    let mut notes = Notes::default();
+    let mut next_approval = next_approval_id(ctx.repo)?;
+    for decision in &plan.decisions {
+        let Some(incident) = gathered.records.iter().find(|i| i.id == decision.incident) else {
+            continue;
+        };
+        let playbook = decision
+            .playbook
+            .as_deref()
+            .and_then(|name| ctx.playbooks.iter().find(|p| p.name == name));
+        match (&decision.verdict, playbook) {
+            (Verdict::Execute { approver }, Some(playbook)) => {
+                execute(
+                    ctx, decision, incident, playbook, approver, gathered, &mut notes,
+                )
+                .await?;
+            }
+            (Verdict::RequestApproval, Some(playbook)) => {
+                request_approval(ctx, decision, incident, playbook, next_approval, &mut notes)?;
+                next_approval += 1;
+            }
+            (Verdict::Escalate | Verdict::NoPlaybook, _) => {
+                store::set_escalation(
+                    ctx.db,
+                    incident.id,
+                    ctx.run,
+                    Some(&decision.reason),
+                    Timestamp::now(),
+                )?;
+            }
+            _ => {
+                store::set_escalation(ctx.db, incident.id, ctx.run, None, Timestamp::now())?;
+            }
+        }
+    }
+    Ok(notes)
+}
+
+fn render_context(ctx: &FixContext<'_>, incident: &IncidentRecord) -> RenderContext {
+    let host = incident.target.host().and_then(|h| ctx.inventory.host(h));
+    RenderContext {
+        target: incident.target.clone(),
+        host_name: host.map(|h| h.name.clone()),
+        host_address: host.map(|h| h.address.clone()),
+        incident_id: incident.id,
+        incident_kind: incident.kind.clone(),
+        incident_summary: incident.summary.clone(),
+        facts: incident.facts.clone(),
+        params: Default::default(),
+    }
+}
+
+async fn execute(
+    ctx: &FixContext<'_>,
+    decision: &Decision,
+    incident: &IncidentRecord,
+    playbook: &Playbook,
+    approver: &Approver,
+    gathered: &Gathered,
+    notes: &mut Notes,
+) -> anyhow::Result<()> {
+    let now = Timestamp::now();
+    let rendered = match render(playbook, &render_context(ctx, incident)) {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            let reason = format!(
+                "playbook `{}` cannot be rendered for this incident: {e}",
+                playbook.name
+            );
+            store::set_escalation(ctx.db, incident.id, ctx.run, Some(&reason), now)?;
+            return Ok(());
+        }
+    };
+    store::set_escalation(ctx.db, incident.id, ctx.run, None, now)?;
+    let approval = match approver {
+        Approver::Person(_) => gathered.committed_approvals.iter().find(|a| {
+            a.file.incident == incident.id
+                && a.file.playbook == playbook.name
+                && a.file.status == "approved"
+        }),
+        Approver::Automatic => None,
+    };
+    let approver_name = match approver {
+        Approver::Automatic => "auto".to_string(),
+        Approver::Person(who) => who.clone(),
+    };
+    let risk = decision.risk.map(|r| r.as_str()).unwrap_or("low");
+    let action = store::start_action(
+        ctx.db,
+        &NewAction {
+            incident: incident.id,
+            run: ctx.run,
+            target_key: &incident.target.key(),
+            playbook: &playbook.name,
+            playbook_digest: &playbook.digest(),
+            risk,
+            approver: &approver_name,
+            approval: approval.map(|a| a.file.id),
+            reason: &decision.reason,
+        },
+        now,
+    )?;
+    let kind = FindingKind::parse(&incident.kind).context("open incidents have known kinds")?;
+    let verify_timeout = if playbook.verify.timeout.is_zero() {
+        ctx.policy.verify_timeout
+    } else {
+        playbook.verify.timeout
+    };
+    let host = incident.target.host().and_then(|h| ctx.inventory.host(h));
+    let job = Job {
+        inventory: ctx.inventory,
+        host,
+        db: ctx.db,
+        action,
+        plan: &rendered,
+        kind,
+        target: &incident.target,
+        verify_timeout,
+        http: ctx.http,
+        seen: None,
+    };
+    let executed = runner::execute(&job).await?;
+    if let Some(sweep) = &executed.seen {
+        store::update_current(ctx.db, ctx.run, ctx.inventory, sweep)?;
+    }
+    let outcome = executed.outcome;
+    let took = humantime::format_duration(std::time::Duration::from_secs(
+        (Timestamp::now().as_second() - now.as_second()).max(0) as u64,
+    ));
+    match &outcome {
+        Outcome::Verified { reason } => {
+            let resolution = format!("fixed by `{}` ({reason})", playbook.name);
+            store::resolve_incident(ctx.db, incident.id, ctx.run, &resolution, Timestamp::now())?;
+            notes.lines.push(format!(
+                "Fixed #{} with `{}` in {took}: {}",
+                incident.id, playbook.name, incident.summary
+            ));
+            notes.subjects.push((
+                incident.id,
+                format!(
+                    "fixed #{} {} on {}",
+                    incident.id,
+                    incident.kind.replace('_', " "),
+                    incident.target.key()
+                ),
+            ));
+        }
+        Outcome::Failed { reason, .. } => {
+            notes.lines.push(format!(
+                "Fix of #{} with `{}` failed: {reason}",
+                incident.id, playbook.name
+            ));
+            notes.subjects.push((
+                incident.id,
+                format!("fix of #{} with {} failed", incident.id, playbook.name),
+            ));
+        }
+    }
+    notes
+        .trailers
+        .push(format!("Medic-Incident: {}", incident.id));
+    notes
+        .trailers
+        .push(format!("Medic-Action: {}", playbook.name));
+    if let Some(approval) = approval {
+        let text = ctx.repo.committed(&approval.path)?.unwrap_or_default();
+        if let Some(executed) = with_status(&text, "executed") {
+            let executed = executed.replacen(
+                "\n---\n",
+                &format!("\napproved_by: {}\n---\n", yaml_quote(&approver_name)),
+                1,
+            );
+            notes
+                .files
+                .push(RepoFile::write(approval.path.clone(), executed));
+            notes
+                .trailers
+                .push(format!("Medic-Approval: {}", approval.file.id));
+        }
+    }
+    Ok(())
+}
+
+fn request_approval(
+    ctx: &FixContext<'_>,
+    decision: &Decision,
+    incident: &IncidentRecord,
+    playbook: &Playbook,
+    id: i64,
+    notes: &mut Notes,
+) -> anyhow::Result<()> {
+    let now = Timestamp::now();
+    let commands: Vec<String> = match render(playbook, &render_context(ctx, incident)) {
+        Ok(rendered) => rendered.steps.iter().map(|s| s.describe()).collect(),
+        Err(e) => {
+            let reason = format!(
+                "playbook `{}` cannot be rendered for this incident: {e}",
+                playbook.name
+            );
+            store::set_escalation(ctx.db, incident.id, ctx.run, Some(&reason), now)?;
+            return Ok(());
+        }
+    };
+    let ttl =
+        SignedDuration::try_from(ctx.policy.approval_ttl).unwrap_or(SignedDuration::from_hours(24));
+    let file = ApprovalFile {
+        id,
+        incident: incident.id,
+        playbook: playbook.name.clone(),
+        playbook_digest: playbook.digest(),
+        target: incident.target.key(),
+        risk: decision
+            .risk
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        status: "pending".into(),
+        requested_at: now,
+        expires_at: now.checked_add(ttl).unwrap_or(now),
+        approved_by: None,
+    };
+    let text = render_approval(&file, &incident.summary, &decision.reason, &commands)?;
+    let path = approval_path(id, &playbook.name, &incident.target.key());
+    notes.files.push(RepoFile::write(path.clone(), text));
+    notes.lines.push(format!(
+        "Approval #{id} requested for `{}` on #{}: {}",
+        playbook.name, incident.id, incident.summary
+    ));
+    notes.subjects.push((
+        incident.id,
+        format!(
+            "approval #{id} requested: {} on {}",
+            playbook.name,
+            incident.target.key()
+        ),
+    ));
+    notes
+        .trailers
+        .push(format!("Medic-Incident: {}", incident.id));
+    notes.trailers.push(format!("Medic-Approval: {id}"));
+    store::add_event(
+        ctx.db,
+        incident.id,
+        Some(ctx.run),
+        "approval",
+        &format!(
+            "{} risk: approval #{id} requested (`medic approve {id}`, file `{}`)",
+            file.risk,
+            path.display()
+        ),
+        now,
+    )?;
+    Ok(())
+}
+
+fn yaml_quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
