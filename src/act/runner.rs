@@ -44,12 +44,23 @@ pub struct Executed {
     pub seen: Option<crate::collect::Sweep>,
 }
 
+/// What a failed action left on the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollback {
+    /// Nothing had been changed (no connection, a backup failed, ...).
+    NothingChanged,
+    /// Every backed-up file was restored and every rollback step passed.
+    Done,
+    /// A restore or a rollback step failed: the host may keep partial changes.
+    Incomplete,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The target is healthy again; `reason` says how verification saw it.
     Verified { reason: String },
-    /// Nothing or not enough was done; `rolled_back` says whether changes were undone.
-    Failed { reason: String, rolled_back: bool },
+    /// Nothing or not enough was done; `rollback` says what became of changes.
+    Failed { reason: String, rollback: Rollback },
 }
 
 /// Executes the job and closes its action in the journal. Errors are only
@@ -69,21 +80,25 @@ pub async fn execute(job: &Job<'_>) -> Result<Executed, StoreError> {
             }
             Err(u) => Outcome::Failed {
                 reason: format!("cannot reach `{}`: {}", host.name, u.message),
-                rolled_back: false,
+                rollback: Rollback::NothingChanged,
             },
         },
         None => run_without_host(job).await?,
     };
     let (status, sentence) = match &outcome {
         Outcome::Verified { reason } => ("succeeded", format!("verified: {reason}")),
-        Outcome::Failed {
-            reason,
-            rolled_back: true,
-        } => ("failed", format!("{reason}; changes rolled back")),
-        Outcome::Failed {
-            reason,
-            rolled_back: false,
-        } => ("failed", reason.clone()),
+        Outcome::Failed { reason, rollback } => (
+            "failed",
+            match rollback {
+                Rollback::NothingChanged => reason.clone(),
+                Rollback::Done => format!("{reason}; changes rolled back"),
+                Rollback::Incomplete => {
+                    format!(
+                        "{reason}; ROLLBACK INCOMPLETE: the host may keep partial changes (see the steps)"
+                    )
+                }
+            },
+        ),
     };
     store::finish_action(job.db, job.action, status, &sentence, Timestamp::now())?;
     Ok(Executed {
@@ -98,7 +113,7 @@ async fn run_without_host(job: &Job<'_>) -> Result<Outcome, StoreError> {
         if let Err(reason) = local_step(job, "step", step).await? {
             return Ok(Outcome::Failed {
                 reason,
-                rolled_back: false,
+                rollback: Rollback::NothingChanged,
             });
         }
     }
@@ -111,26 +126,20 @@ async fn run_on(job: &Job<'_>, host: &HostConnection) -> Result<Outcome, StoreEr
         Err(reason) => {
             return Ok(Outcome::Failed {
                 reason,
-                rolled_back: false,
+                rollback: Rollback::NothingChanged,
             });
         }
     };
     for step in &job.plan.steps {
         if let Err(reason) = run_step(job, host, "step", step, &backups).await? {
-            rollback(job, host, &backups).await?;
-            return Ok(Outcome::Failed {
-                reason,
-                rolled_back: true,
-            });
+            let rollback = rollback(job, host, &backups).await?;
+            return Ok(Outcome::Failed { reason, rollback });
         }
     }
     match verify_target(job, Some(host)).await? {
         Outcome::Failed { reason, .. } => {
-            rollback(job, host, &backups).await?;
-            Ok(Outcome::Failed {
-                reason,
-                rolled_back: true,
-            })
+            let rollback = rollback(job, host, &backups).await?;
+            Ok(Outcome::Failed { reason, rollback })
         }
         verified => Ok(verified),
     }
@@ -179,7 +188,7 @@ async fn verify_target(
                 "still failing after {}: {problem}",
                 humantime::format_duration(job.verify_timeout)
             ),
-            rolled_back: false,
+            rollback: Rollback::NothingChanged,
         });
     }
     for step in &job.plan.verify {
@@ -190,7 +199,7 @@ async fn verify_target(
         if let Err(reason) = result {
             return Ok(Outcome::Failed {
                 reason: format!("verification failed: {reason}"),
-                rolled_back: false,
+                rollback: Rollback::NothingChanged,
             });
         }
     }
@@ -280,12 +289,14 @@ async fn fetch(host: &HostConnection, path: &str) -> Result<Backup, String> {
     }
 }
 
-/// Restores backed-up files (newest change undone first), then the playbook's rollback steps.
+/// Restores backed-up files (newest change undone first), then the
+/// playbook's rollback steps; every one runs even when an earlier one failed.
 async fn rollback(
     job: &Job<'_>,
     host: &HostConnection,
     backups: &[Backup],
-) -> Result<(), StoreError> {
+) -> Result<Rollback, StoreError> {
+    let mut complete = true;
     for backup in backups.iter().rev() {
         let started = Timestamp::now();
         let clock = Instant::now();
@@ -318,12 +329,18 @@ async fn rollback(
             started,
             clock,
         )?;
+        complete &= ok;
     }
     for step in &job.plan.rollback {
-        // A failing rollback step is journaled; the remaining ones still run.
-        let _ = run_step(job, host, "rollback", step, backups).await?;
+        complete &= run_step(job, host, "rollback", step, backups)
+            .await?
+            .is_ok();
     }
-    Ok(())
+    Ok(if complete {
+        Rollback::Done
+    } else {
+        Rollback::Incomplete
+    })
 }
 
 /// Runs one step on the host; Ok(Err(reason)) when the step failed.

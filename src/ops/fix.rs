@@ -362,6 +362,14 @@ async fn execute(
             ));
         }
         Outcome::Failed { reason, .. } => {
+            let escalation = format!("fix with `{}` failed: {reason}", playbook.name);
+            store::set_escalation(
+                ctx.db,
+                incident.id,
+                ctx.run,
+                Some(&escalation),
+                Timestamp::now(),
+            )?;
             notes.lines.push(format!(
                 "Fix of #{} with `{}` failed: {reason}",
                 incident.id, playbook.name

@@ -69,6 +69,7 @@ pub fn render_report(incident: &IncidentRecord) -> Result<String, RenderError> {
                 started_at => human_time(a.started_at),
                 took => took,
                 outcome => &a.outcome,
+                reason => &a.reason,
                 steps => steps,
             }
         })

@@ -65,3 +65,33 @@ fn a_valid_inventory_checks_clean() {
         "configuration ok: 1 host(s), 0 group(s), 0 check(s), 0 playbook(s)\n"
     );
 }
+
+#[test]
+fn check_validates_playbooks_as_strictly_as_the_inventory() {
+    let ops = Ops::new("hosts:\n  here:\n    transport: local\n");
+    ops.commit_file(
+        "playbooks/fix.yaml",
+        "name: fix\ndescription: x\nrisk: low\ntriggers:\n  - kind: container_stoped\nsteps:\n  - contaner: restart\n  - run: echo {{ params.nope }}\n",
+        "a broken playbook",
+    );
+    let check = ops.medic(&["check"]);
+    assert_eq!(check.code(), 2, "{check}");
+    let stderr = check.stderr();
+    let file = ops.path().join("playbooks/fix.yaml").display().to_string();
+    for expected in [
+        format!("{file}:5:11: unknown value `container_stoped`"),
+        format!("{file}:7:5: unknown step kind `contaner`"),
+        format!("{file}:8:10:"),
+    ] {
+        assert!(
+            stderr.contains(&expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("params.nope"), "{stderr}");
+    assert_eq!(
+        ops.medic(&["run"]).code(),
+        2,
+        "nothing runs on an invalid playbook"
+    );
+}

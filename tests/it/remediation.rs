@@ -425,3 +425,97 @@ fn a_run_killed_mid_action_is_settled_not_repeated() {
     );
     assert!(ops.report_of(incident.id).contains("interrupted"));
 }
+
+#[test]
+fn an_approval_made_by_editing_the_file_and_committing_is_honoured() {
+    let lab = database_lab();
+    let ops = ops_for(&lab, "");
+    ops.medic_ok(&["run"]);
+    let path = ops.git(&["ls-files", "approvals"]).trim().to_string();
+    let edited = ops
+        .read(&path)
+        .replacen("status: pending", "status: approved", 1);
+    ops.write(&path, &edited);
+    ops.git(&["add", &path]);
+    ops.git(&[
+        "-c",
+        "user.name=Bea Reviewer",
+        "-c",
+        "user.email=bea@example.test",
+        "commit",
+        "-qm",
+        "approve the restart in the web UI",
+    ]);
+
+    ops.medic_ok(&["run"]);
+    assert_eq!(restarts(&lab.host("db").docker_calls()), 1);
+    let action = &ops.incidents()[0].actions[0];
+    assert_eq!(action.approver, "Bea Reviewer <bea@example.test>");
+}
+
+#[test]
+fn a_failed_fix_restores_the_files_it_changed_byte_for_byte() {
+    let lab = Lab::new()
+        .host("box", |h| {
+            h.container(
+                FakeContainer::exited("app", 1)
+                    .image("acme/app:2")
+                    .keeps_dying(),
+            )
+        })
+        .start();
+    let config = lab.host("box").state_dir().join("app.conf");
+    let original = "# app settings\nworkers = 4\nmode = \"fast\" # keep $HOME and `quotes`\n";
+    std::fs::write(&config, original).expect("write the config");
+    std::process::Command::new("chown")
+        .arg("medic-lab")
+        .arg(&config)
+        .status()
+        .expect("chown");
+    let ops = ops_for(&lab, "");
+    let playbook = format!(
+        "name: tune-app\ndescription: Lower the worker count, then restart the app.\nrisk: medium\n\
+         triggers:\n  - kind: container_stopped\n    facts: {{image: \"acme/app*\"}}\n\
+         steps:\n  - edit: {{path: {path}, pattern: \"workers = [0-9]+\", replacement: \"workers = 2\"}}\n  - container: restart\n",
+        path = config.display()
+    );
+    ops.commit_file(
+        "playbooks/tune-app.yaml",
+        &playbook,
+        "a playbook of our own",
+    );
+    ops.medic_ok(&["check"]);
+
+    ops.medic_ok(&["run"]);
+    assert_eq!(
+        restarts(&lab.host("box").docker_calls()),
+        1,
+        "the fix ran: {}",
+        ops.medic(&["incidents", "show", "1"]).stdout()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("config"),
+        original,
+        "restored byte for byte"
+    );
+    let incident = &ops.open_incidents()[0];
+    let action = &incident.actions[0];
+    assert_eq!(action.status, "failed");
+    assert!(
+        action
+            .outcome
+            .as_deref()
+            .unwrap_or("")
+            .contains("rolled back"),
+        "{action:#?}"
+    );
+    let phases: Vec<&str> = action.steps.iter().map(|s| s.phase.as_str()).collect();
+    assert_eq!(phases, vec!["backup", "step", "step", "verify", "rollback"]);
+    assert!(
+        incident
+            .escalation
+            .as_deref()
+            .unwrap_or("")
+            .contains("fix with `tune-app` failed")
+    );
+}
