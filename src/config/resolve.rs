@@ -170,6 +170,7 @@ impl Resolver {
             .map(|(name, raw)| self.check(name, raw, &m.hosts))
             .collect();
         let policy = self.policy(m.policy.as_ref());
+        self.guard_tags(&m, &policy);
         Inventory {
             settings,
             ssh,
@@ -177,6 +178,44 @@ impl Resolver {
             groups,
             checks,
             policy,
+        }
+    }
+
+    /// A tag one typo away from a guarding tag would silently drop the guard
+    /// (a production host fixed like any other), so it is an error.
+    fn guard_tags(&mut self, m: &Merged, policy: &Policy) {
+        let guards: Vec<(&str, &String)> = policy
+            .data_tags
+            .iter()
+            .map(|t| ("data tag", t))
+            .chain(policy.critical_tags.iter().map(|t| ("critical tag", t)))
+            .collect();
+        let holders = m
+            .hosts
+            .iter()
+            .map(|(name, raw)| (format!("host `{name}`"), raw))
+            .chain(
+                m.groups
+                    .iter()
+                    .map(|(name, raw)| (format!("group `{name}`"), raw)),
+            )
+            .chain(m.defaults.iter().map(|raw| ("defaults".to_string(), raw)));
+        for (holder, raw) in holders {
+            for tag in &raw.tags {
+                let near = guards.iter().find(|(_, guard)| {
+                    *guard != tag
+                        && (strsim::levenshtein(&guard.to_lowercase(), &tag.to_lowercase()) <= 2)
+                });
+                if let Some((what, guard)) = near {
+                    self.problem(
+                        &raw.location,
+                        format!(
+                            "tag `{tag}` on {holder} looks like the policy's {what} `{guard}`; \
+                             fix the typo, or medic would treat this host as an ordinary one"
+                        ),
+                    );
+                }
+            }
         }
     }
 

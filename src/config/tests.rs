@@ -194,3 +194,16 @@ fn the_shipped_inventories_are_valid() {
     let example = parse(&example, "homelab.yaml", repo).expect("the homelab example is valid");
     assert_eq!(example.hosts.len(), 3);
 }
+
+#[test]
+fn a_tag_one_typo_from_a_guard_is_an_error() {
+    let found = problems("hosts:\n  vault:\n    tags: [production_data, web]\n");
+    assert_eq!(
+        found,
+        vec![
+            "inv.yaml:3:5: tag `production_data` on host `vault` looks like the policy's data tag `production-data`; \
+             fix the typo, or medic would treat this host as an ordinary one"
+        ]
+    );
+    parse_ok("hosts:\n  vault:\n    tags: [production-data, critical, web]\n");
+}

@@ -24,6 +24,9 @@ use crate::record::{
 };
 use crate::store::{self, IncidentRecord, NewAction};
 
+/// How far back attempts are read for the breakers.
+const ATTEMPT_HISTORY: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
 /// Everything `decide` reads, owned, so `plan` and `run` build it the same way.
 pub struct Gathered {
     pub incidents: Vec<IncidentView>,
@@ -87,12 +90,10 @@ pub fn gather(
             })
         })
         .collect();
-    let window = SignedDuration::try_from(
-        policy
-            .failure_rate_window
-            .max(std::time::Duration::from_secs(3600)),
-    )
-    .unwrap_or(SignedDuration::from_hours(24));
+    // Breakers have no time window (open until healthy or reset), so look
+    // back well past the failure-rate window.
+    let window = SignedDuration::try_from(policy.failure_rate_window.max(ATTEMPT_HISTORY))
+        .unwrap_or(SignedDuration::from_hours(24 * 30));
     let since = now.checked_sub(window).unwrap_or(now);
     let mut busy = Vec::new();
     let attempts = store::actions_since(db, since)?
