@@ -79,6 +79,11 @@ pub enum Command {
     },
     /// Lift the emergency stop (removes the committed PAUSE file).
     Resume,
+    /// Undo an incident's fix: revert its commits that changed managed files, and apply that to the hosts.
+    Rollback {
+        /// The incident number.
+        incident: i64,
+    },
     /// Let medic fix a target again after its circuit breaker opened.
     Reset {
         /// The target, as in reports: `nas/container/calibre`, `pi/unit/pihole-FTL.service`.

@@ -11,6 +11,8 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod decide;
+pub mod diagnose;
 pub mod ops;
 pub mod record;
+pub mod redact;
 pub mod store;

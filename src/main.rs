@@ -25,7 +25,8 @@ fn main() -> ExitCode {
     match runtime.block_on(dispatch(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("medic: error: {e:#}");
+            let message = format!("medic: error: {e:#}");
+            eprintln!("{}", medic::redact::Redactor::defaults().redact(&message));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -40,7 +41,26 @@ fn init_logging(verbose: u8) {
     let filter = EnvFilter::try_from_env("MEDIC_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| RedactedStderr)
         .with_target(false)
         .init();
+}
+
+/// stderr for logs, with secrets scrubbed from every line: a host's error
+/// message or a URL can carry a password as easily as a report can.
+struct RedactedStderr;
+
+impl std::io::Write for RedactedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let clean = medic::redact::Redactor::defaults()
+            .redact(&text)
+            .into_owned();
+        std::io::stderr().write_all(clean.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

@@ -4,7 +4,10 @@
 //! them out under the journal with backups and rollback, and `verify` looks
 //! at the target again until it is healthy.
 
+pub mod files;
+mod journal;
 pub mod render;
 pub mod runner;
 pub mod shell;
+mod steps;
 pub mod verify;

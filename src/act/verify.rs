@@ -54,6 +54,7 @@ async fn observe(
         finished_at: started_at,
         hosts: Vec::new(),
         checks: Vec::new(),
+        files: Vec::new(),
     };
     match target {
         Target::Check { name } => {

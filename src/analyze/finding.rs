@@ -36,6 +36,11 @@ pub enum Target {
         host: String,
         section: String,
     },
+    /// A managed file on a host.
+    File {
+        host: String,
+        path: String,
+    },
 }
 
 impl Target {
@@ -48,6 +53,7 @@ impl Target {
             Target::Disk { host, mount } => format!("{host}/disk/{mount}"),
             Target::Check { name } => format!("check/{name}"),
             Target::Probe { host, section } => format!("{host}/probe/{section}"),
+            Target::File { host, path } => format!("{host}/file{path}"),
         }
     }
 
@@ -57,7 +63,8 @@ impl Target {
             | Target::Container { host, .. }
             | Target::Unit { host, .. }
             | Target::Disk { host, .. }
-            | Target::Probe { host, .. } => Some(host),
+            | Target::Probe { host, .. }
+            | Target::File { host, .. } => Some(host),
             Target::Check { .. } => None,
         }
     }
@@ -71,6 +78,7 @@ impl Target {
             Target::Disk { .. } => "disk",
             Target::Check { .. } => "check",
             Target::Probe { .. } => "probe",
+            Target::File { .. } => "file",
         }
     }
 }
@@ -94,9 +102,26 @@ pub enum FindingKind {
     CheckFailing,
     DiskAboveThreshold,
     ProbeFailed,
+    /// A managed file differs from what medic last wrote or backed up.
+    FileDrift,
 }
 
 impl FindingKind {
+    /// Every kind, in the order they are listed to people.
+    pub const ALL: [FindingKind; 11] = [
+        FindingKind::HostUnreachable,
+        FindingKind::HostKeyRejected,
+        FindingKind::ContainerStopped,
+        FindingKind::ContainerUnhealthy,
+        FindingKind::ContainerMissing,
+        FindingKind::UnitFailed,
+        FindingKind::UnitMissing,
+        FindingKind::CheckFailing,
+        FindingKind::DiskAboveThreshold,
+        FindingKind::ProbeFailed,
+        FindingKind::FileDrift,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::HostUnreachable => "host_unreachable",
@@ -109,6 +134,7 @@ impl FindingKind {
             FindingKind::CheckFailing => "check_failing",
             FindingKind::DiskAboveThreshold => "disk_above_threshold",
             FindingKind::ProbeFailed => "probe_failed",
+            FindingKind::FileDrift => "file_drift",
         }
     }
 

@@ -114,6 +114,16 @@ fn resolution(inventory: &Inventory, sweep: &Sweep, target: &Target) -> Option<S
             Some("usage is below the threshold again".to_string())
         }
         Target::Probe { section, .. } => Some(format!("{section} can be read again")),
+        Target::File { path, .. } => {
+            if !host.files.contains_key(path) {
+                return Some(format!("`{path}` is no longer a managed file"));
+            }
+            sweep
+                .files
+                .iter()
+                .any(|f| f.host == host_name && &f.path == path && f.content.is_ok())
+                .then(|| "the file matches what medic knows again".to_string())
+        }
         Target::Host { .. } | Target::Check { .. } => None,
     }
 }

@@ -2,6 +2,7 @@
 //! gives findings and the incident changes they imply. Pure functions, tested
 //! with tables; trends and correlation across targets come later.
 
+pub mod files;
 pub mod finding;
 mod findings;
 mod incidents;
@@ -19,8 +20,15 @@ pub struct Analysis {
     pub changes: IncidentChanges,
 }
 
-pub fn analyze(inventory: &Inventory, sweep: &Sweep, open: &[OpenIncident]) -> Analysis {
-    let findings = findings(inventory, sweep);
+/// `more` are findings other analyses made of the same sweep (managed files).
+pub fn analyze(
+    inventory: &Inventory,
+    sweep: &Sweep,
+    open: &[OpenIncident],
+    more: Vec<Finding>,
+) -> Analysis {
+    let mut findings = findings(inventory, sweep);
+    findings.extend(more);
     let changes = correlate(inventory, sweep, &findings, open);
     Analysis { findings, changes }
 }

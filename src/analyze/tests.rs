@@ -160,6 +160,7 @@ fn sweep(nas: HostObservation, pi: HostObservation, books: CheckObservation) -> 
         finished_at: Timestamp::UNIX_EPOCH,
         hosts: vec![nas, pi],
         checks: vec![books],
+        files: vec![],
     }
 }
 
@@ -438,9 +439,9 @@ fn open_calibre() -> OpenIncident {
 fn a_new_finding_opens_and_a_persisting_one_updates() {
     let inv = inventory();
     let s = stopped_calibre();
-    let first = analyze(&inv, &s, &[]);
+    let first = analyze(&inv, &s, &[], vec![]);
     assert_eq!(first.changes.opened.len(), 1);
-    let again = analyze(&inv, &s, &[open_calibre()]);
+    let again = analyze(&inv, &s, &[open_calibre()], vec![]);
     assert!(again.changes.opened.is_empty());
     assert_eq!(again.changes.persisting.len(), 1);
     assert_eq!(again.changes.persisting[0].0, 7);
@@ -493,7 +494,7 @@ fn resolution_needs_a_look_at_the_target() {
         ),
     ];
     for (name, s, expected) in cases {
-        let changes = analyze(&inv, &s, &[open_calibre()]).changes;
+        let changes = analyze(&inv, &s, &[open_calibre()], vec![]).changes;
         assert_eq!(
             changes.resolved.first().map(|r| r.reason.as_str()),
             expected,
@@ -516,8 +517,9 @@ fn an_incident_whose_host_left_the_inventory_resolves() {
         finished_at: Timestamp::UNIX_EPOCH,
         hosts: vec![reached("pi", healthy_pi())],
         checks: vec![],
+        files: vec![],
     };
-    let changes = analyze(&inv, &s, &[open_calibre()]).changes;
+    let changes = analyze(&inv, &s, &[open_calibre()], vec![]).changes;
     assert_eq!(
         changes.resolved[0].reason,
         "host `nas` is no longer in the inventory"

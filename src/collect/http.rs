@@ -36,6 +36,14 @@ pub async fn run_check(client: &reqwest::Client, check: &HttpCheck) -> CheckObse
         body_excerpt: None,
         error: None,
     };
+    let pinned;
+    let client = match pinned_client(check) {
+        Some(c) => {
+            pinned = c;
+            &pinned
+        }
+        None => client,
+    };
     let response = match client.get(&check.url).timeout(check.timeout).send().await {
         Ok(r) => r,
         Err(e) => {
@@ -58,6 +66,20 @@ pub async fn run_check(client: &reqwest::Client, check: &HttpCheck) -> CheckObse
         Err(e) => observation.error = Some(describe(e, check)),
     }
     observation
+}
+
+/// With `connect_to`, a client that reaches the URL's host at that address
+/// (the request still names the host, so virtual hosts and TLS work).
+fn pinned_client(check: &HttpCheck) -> Option<reqwest::Client> {
+    let ip = check.connect_to?;
+    let url = reqwest::Url::parse(&check.url).ok()?;
+    let host = url.host_str()?.to_string();
+    let port = url.port_or_known_default()?;
+    reqwest::Client::builder()
+        .user_agent(concat!("medic/", env!("CARGO_PKG_VERSION")))
+        .resolve(&host, std::net::SocketAddr::new(ip, port))
+        .build()
+        .ok()
 }
 
 async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {

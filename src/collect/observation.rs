@@ -15,6 +15,18 @@ pub struct Sweep {
     pub finished_at: Timestamp,
     pub hosts: Vec<HostObservation>,
     pub checks: Vec<CheckObservation>,
+    /// Managed files as read from their hosts.
+    pub files: Vec<FileObservation>,
+}
+
+/// One managed file as read from its host.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileObservation {
+    pub host: String,
+    pub path: String,
+    /// The content (None: the file does not exist), or why it could not be read.
+    #[serde(skip)]
+    pub content: Result<Option<String>, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

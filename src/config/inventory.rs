@@ -18,6 +18,17 @@ pub struct Inventory {
     pub groups: BTreeMap<String, Vec<String>>,
     pub checks: Vec<HttpCheck>,
     pub policy: super::policy::Policy,
+    /// Extra redaction patterns, already compiled once by validation.
+    pub redact: Vec<String>,
+    pub sync: Option<Sync>,
+}
+
+/// A remote the ops repository is kept in step with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sync {
+    pub remote: String,
+    /// None: the branch checked out.
+    pub branch: Option<String>,
 }
 
 impl Inventory {
@@ -86,6 +97,16 @@ pub struct Host {
     pub disk_threshold: f64,
     /// Per mount point thresholds overriding `disk_threshold`.
     pub disk_thresholds: BTreeMap<String, f64>,
+    /// Files medic may back up and change, by absolute path.
+    pub files: BTreeMap<String, ManagedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManagedFile {
+    pub path: String,
+    pub validate: Option<String>,
+    pub reload: Option<String>,
+    pub secret: bool,
 }
 
 impl Host {
@@ -128,6 +149,22 @@ pub struct HttpCheck {
     pub expect_status: u16,
     pub body_contains: Option<String>,
     pub timeout: Duration,
+    pub connect_to: Option<std::net::IpAddr>,
+    pub proxy: Option<ProxyLink>,
+    pub backend: Option<BackendLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProxyLink {
+    pub host: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackendLink {
+    pub host: String,
+    pub container: String,
+    pub port: Option<u16>,
 }
 
 pub const DEFAULT_DISK_THRESHOLD: f64 = 90.0;

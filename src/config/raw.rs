@@ -19,6 +19,9 @@ pub struct RawInventory {
     pub groups: BTreeMap<String, Spanned<RawHost>>,
     pub checks: BTreeMap<String, Spanned<RawCheck>>,
     pub policy: Option<Spanned<RawPolicy>>,
+    /// Extra redaction patterns (regexes) on top of medic's defaults.
+    pub redact: Option<Spanned<Vec<Spanned<String>>>>,
+    pub sync: Option<Spanned<RawSync>>,
 }
 
 /// The safety policy's knobs; see `config::policy::Policy` for meanings.
@@ -86,6 +89,19 @@ pub struct RawHost {
     pub units: Vec<Spanned<String>>,
     pub disk_threshold: Option<Spanned<f64>>,
     pub disks: BTreeMap<String, Spanned<f64>>,
+    /// Files medic may back up and change on this host, by absolute path.
+    pub files: BTreeMap<String, Spanned<RawManagedFile>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawManagedFile {
+    /// Checks the new content before it takes effect (e.g. `nginx -t`).
+    pub validate: Option<String>,
+    /// Makes the new content take effect (e.g. `nginx -s reload`).
+    pub reload: Option<String>,
+    /// Only the content's hash goes to Git.
+    pub secret: bool,
 }
 
 /// `containers: all`, `containers: none` or `containers: [name, ...]`.
@@ -139,4 +155,36 @@ pub struct RawCheck {
     pub expect_status: Option<Spanned<u16>>,
     pub body_contains: Option<String>,
     pub timeout: Option<Spanned<String>>,
+    /// Connect to this address instead of resolving the URL's host (like
+    /// curl's --resolve), e.g. to check a virtual host through its proxy.
+    pub connect_to: Option<Spanned<String>>,
+    /// The reverse proxy serving this URL: which host, and its config file.
+    pub proxy: Option<Spanned<RawProxyLink>>,
+    /// The container behind the proxy.
+    pub backend: Option<Spanned<RawBackendLink>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawProxyLink {
+    pub host: Option<Spanned<String>>,
+    pub file: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawBackendLink {
+    pub host: Option<Spanned<String>>,
+    pub container: Option<String>,
+    /// The container's port the proxy should reach (default: its first published one).
+    pub port: Option<u16>,
+}
+
+/// Where the ops repository's commits go: pulled before a run reads
+/// approvals and reverts, pushed after it commits.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawSync {
+    pub remote: Option<Spanned<String>>,
+    pub branch: Option<Spanned<String>>,
 }

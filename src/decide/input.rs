@@ -32,6 +32,9 @@ pub struct DecideInput<'a> {
     pub pause: Option<&'a Pause>,
     /// Target keys whose interrupted action was just recovered this run.
     pub busy_targets: &'a [String],
+    /// Targets a person told medic to keep its hands off (by reverting one of
+    /// its fixes), until `medic reset`.
+    pub holds: &'a [Hold],
 }
 
 /// What deciding needs to know of one open incident.
@@ -45,6 +48,18 @@ pub struct IncidentView {
     pub facts: BTreeMap<String, String>,
     /// The tags of the target's host (policy's critical and data tags).
     pub host_tags: BTreeSet<String>,
+    /// The fix a diagnosis proposes; it wins over trigger matching when the
+    /// playbook exists and accepts this finding.
+    pub proposal: Option<Proposal>,
+}
+
+/// A diagnosis's fix: which playbook, with which parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub playbook: String,
+    pub params: BTreeMap<String, String>,
+    /// The diagnosis's cause, for the decision's reason.
+    pub cause: String,
 }
 
 /// One past run of a playbook against a target.
@@ -130,4 +145,12 @@ pub enum ApprovalState {
 pub struct Pause {
     pub reason: String,
     pub by: Option<String>,
+}
+
+/// A person's "not again": medic escalates instead of fixing this target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    pub target_key: String,
+    /// Said in plans and reports, e.g. who reverted which fix.
+    pub reason: String,
 }

@@ -28,12 +28,13 @@ pub use breakers::{
 };
 pub use input::{
     ApprovalState, ApprovalView, Approver, Attempt, AttemptOutcome, BreakerReset, DecideInput,
-    IncidentView, Pause,
+    Hold, IncidentView, Pause, Proposal,
 };
 pub use plan::{Decision, Plan, Verdict};
 
 use crate::config::playbook::{Playbook, Risk};
 use risk::EffectiveRisk;
+use std::collections::BTreeMap;
 
 /// What stops fixes for every incident in this run.
 struct Stops {
@@ -78,13 +79,31 @@ fn decide_one(input: &DecideInput<'_>, stops: &Stops, incident: &IncidentView) -
             "no playbook in the library remedies a `{}` finding",
             incident.kind.title()
         ),
+        params: BTreeMap::new(),
     };
-    let Some(playbook) = select::select(
-        input.playbooks,
-        incident.kind,
-        &incident.target,
-        &incident.facts,
-    ) else {
+    let proposed = incident.proposal.as_ref().and_then(|p| {
+        let playbook = input.playbooks.iter().find(|pb| pb.name == p.playbook)?;
+        playbook
+            .triggers
+            .iter()
+            .any(|t| {
+                t.accepts(
+                    incident.kind,
+                    &crate::config::playbook::subject_facts(&incident.target, &incident.facts),
+                )
+            })
+            .then_some((playbook, p))
+    });
+    let selected = match proposed {
+        Some((playbook, _)) => Some(playbook),
+        None => select::select(
+            input.playbooks,
+            incident.kind,
+            &incident.target,
+            &incident.facts,
+        ),
+    };
+    let Some(playbook) = selected else {
         return no_playbook;
     };
     let risk = risk::effective_risk(
@@ -94,11 +113,19 @@ fn decide_one(input: &DecideInput<'_>, stops: &Stops, incident: &IncidentView) -
         input.policy,
     );
     let (verdict, reason) = judge(input, stops, incident, playbook, &risk);
+    let (reason, params) = match proposed {
+        Some((_, proposal)) => (
+            format!("diagnosed: {}; {reason}", proposal.cause),
+            proposal.params.clone(),
+        ),
+        None => (reason, BTreeMap::new()),
+    };
     Decision {
         playbook: Some(playbook.name.clone()),
         risk: Some(risk.level),
         verdict,
         reason,
+        params,
         ..no_playbook
     }
 }
@@ -115,6 +142,9 @@ fn judge(
     let key = incident.target.key();
     if let Some(reason) = risk.blocked_reason() {
         return (Verdict::Escalate, reason);
+    }
+    if let Some(hold) = input.holds.iter().find(|h| h.target_key == key) {
+        return (Verdict::Escalate, hold.reason.clone());
     }
     if input.busy_targets.contains(&key) {
         return (

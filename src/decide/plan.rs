@@ -2,6 +2,8 @@
 //! playbook, at what effective risk, the verdict and a sentence saying why),
 //! and whether automatic fixes are paused as a whole.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::input::Approver;
@@ -28,6 +30,8 @@ pub struct Decision {
     pub verdict: Verdict,
     /// One lowercase sentence a person reads in `medic plan` and reports.
     pub reason: String,
+    /// Parameters for the playbook (from a diagnosis); empty otherwise.
+    pub params: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

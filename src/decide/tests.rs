@@ -79,6 +79,7 @@ fn incident(id: i64, host: &str, name: &str) -> IncidentView {
         target,
         facts: BTreeMap::new(),
         host_tags: Default::default(),
+        proposal: None,
     }
 }
 
@@ -138,6 +139,7 @@ struct World {
     approvals: Vec<(ApprovalView, Digest)>,
     pause: Option<Pause>,
     busy: Vec<String>,
+    holds: Vec<super::Hold>,
 }
 
 impl World {
@@ -155,6 +157,7 @@ impl World {
             approvals: Vec::new(),
             pause: None,
             busy: Vec::new(),
+            holds: Vec::new(),
         }
     }
 
@@ -172,6 +175,15 @@ impl World {
                 path: Template("/etc/app.conf".into()),
             });
         }
+        self
+    }
+
+    /// A person reverted a fix of `nas/container/app`.
+    fn held(mut self, reason: &str) -> Self {
+        self.holds.push(super::Hold {
+            target_key: "nas/container/app".into(),
+            reason: reason.into(),
+        });
         self
     }
 
@@ -315,6 +327,7 @@ impl World {
             approvals: &approvals,
             pause: self.pause.as_ref(),
             busy_targets: &self.busy,
+            holds: &self.holds,
         })
     }
 }

@@ -153,3 +153,72 @@ pub fn reset(paths: &Paths, target: &str) -> anyhow::Result<ExitCode> {
     out!("reset `{target}`: earlier failed fixes no longer count; medic may fix it again");
     Ok(ExitCode::SUCCESS)
 }
+
+/// `medic rollback INCIDENT`: reverts the commits of the incident's fixes
+/// that changed managed files (as the person running the command), then runs
+/// once so the repository's version goes back to the hosts.
+pub async fn rollback(paths: &Paths, incident: i64) -> anyhow::Result<ExitCode> {
+    let repo = OpsRepo::open(&paths.repo)?;
+    let who = person(&repo)?;
+    let commits = {
+        let _lock = RunLock::acquire_waiting(&paths.state_dir, PATIENCE)?;
+        let commits = fix_commits(&paths.repo, incident)?;
+        if commits.is_empty() {
+            eprintln!(
+                "medic rollback: no commit of incident #{incident} changed a managed file (under `backups/`); nothing to roll back"
+            );
+            return Ok(ExitCode::from(EXIT_ERROR));
+        }
+        for commit in &commits {
+            if let Err(e) = git(&paths.repo, &["revert", "--no-edit", commit]) {
+                let _ = git(&paths.repo, &["revert", "--abort"]);
+                anyhow::bail!("reverting {commit} failed ({e}); nothing was changed");
+            }
+        }
+        commits
+    };
+    out!(
+        "reverted {} commit(s) of incident #{incident} as {who}; applying them to the hosts now",
+        commits.len()
+    );
+    super::run::run(paths, false).await
+}
+
+/// Commits with a `Medic-Incident: N` trailer that touched `backups/`, newest first.
+fn fix_commits(repo: &Path, incident: i64) -> anyhow::Result<Vec<String>> {
+    let grep = format!("^Medic-Incident: {incident}$");
+    let out = git(
+        repo,
+        &[
+            "log",
+            "--format=%H",
+            "--extended-regexp",
+            "--grep",
+            &grep,
+            "--",
+            "backups",
+        ],
+    )?;
+    Ok(out
+        .lines()
+        .map(str::to_string)
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}

@@ -16,7 +16,7 @@ use crate::config::playbook::Playbook;
 use crate::config::policy::Policy;
 use crate::decide::{
     ApprovalState, ApprovalView, Approver, Attempt, AttemptOutcome, BreakerReset, DecideInput,
-    Decision, IncidentView, Pause, Plan, Verdict,
+    Decision, Hold, IncidentView, Pause, Plan, Verdict,
 };
 use crate::record::{
     ApprovalFile, CommittedApproval, Notes, OpsRepo, RepoFile, approval_path, committed_approvals,
@@ -37,6 +37,7 @@ pub struct Gathered {
     pub committed_approvals: Vec<CommittedApproval>,
     pub pause: Option<Pause>,
     pub busy: Vec<String>,
+    pub holds: Vec<Hold>,
 }
 
 impl Gathered {
@@ -56,6 +57,7 @@ impl Gathered {
             approvals: &self.approvals,
             pause: self.pause.as_ref(),
             busy_targets: &self.busy,
+            holds: &self.holds,
         }
     }
 }
@@ -87,6 +89,13 @@ pub fn gather(
                 target: i.target.clone(),
                 facts: i.facts.clone(),
                 host_tags,
+                proposal: i.diagnosis.as_ref().and_then(|d| {
+                    Some(crate::decide::Proposal {
+                        playbook: d.playbook.clone()?,
+                        params: d.params.clone(),
+                        cause: d.cause.clone(),
+                    })
+                }),
             })
         })
         .collect();
@@ -153,6 +162,7 @@ pub fn gather(
         committed_approvals: committed,
         pause,
         busy,
+        holds: super::files::holds(db)?,
     })
 }
 
@@ -208,14 +218,15 @@ pub struct FixContext<'a> {
     pub policy: &'a Policy,
     pub run: i64,
     pub http: &'a reqwest::Client,
+    pub redactor: &'a crate::redact::Redactor,
 }
 
 pub async fn carry_out(
     ctx: &FixContext<'_>,
     plan: &Plan,
     gathered: &Gathered,
-) -> anyhow::Result<Notes> {
-    let mut notes = Notes::default();
+    notes: &mut Notes,
+) -> anyhow::Result<()> {
     let mut next_approval = next_approval_id(ctx.repo)?;
     for decision in &plan.decisions {
         let Some(incident) = gathered.records.iter().find(|i| i.id == decision.incident) else {
@@ -227,13 +238,10 @@ pub async fn carry_out(
             .and_then(|name| ctx.playbooks.iter().find(|p| p.name == name));
         match (&decision.verdict, playbook) {
             (Verdict::Execute { approver }, Some(playbook)) => {
-                execute(
-                    ctx, decision, incident, playbook, approver, gathered, &mut notes,
-                )
-                .await?;
+                execute(ctx, decision, incident, playbook, approver, gathered, notes).await?;
             }
             (Verdict::RequestApproval, Some(playbook)) => {
-                request_approval(ctx, decision, incident, playbook, next_approval, &mut notes)?;
+                request_approval(ctx, decision, incident, playbook, next_approval, notes)?;
                 next_approval += 1;
             }
             (Verdict::Escalate | Verdict::NoPlaybook, _) => {
@@ -250,11 +258,35 @@ pub async fn carry_out(
             }
         }
     }
-    Ok(notes)
+    Ok(())
 }
 
-fn render_context(ctx: &FixContext<'_>, incident: &IncidentRecord) -> RenderContext {
-    let host = incident.target.host().and_then(|h| ctx.inventory.host(h));
+/// Where a fix for `target` runs: its own host; for an HTTP check, its
+/// proxy's host (whose config a fix may change), else the check's host.
+pub fn execution_host<'a>(
+    inventory: &'a Inventory,
+    target: &crate::analyze::Target,
+) -> Option<&'a crate::config::Host> {
+    match target {
+        crate::analyze::Target::Check { name } => {
+            let check = inventory.check(name)?;
+            let host = check
+                .proxy
+                .as_ref()
+                .map(|p| &p.host)
+                .or(check.host.as_ref())?;
+            inventory.host(host)
+        }
+        _ => target.host().and_then(|h| inventory.host(h)),
+    }
+}
+
+fn render_context(
+    ctx: &FixContext<'_>,
+    incident: &IncidentRecord,
+    decision: &Decision,
+) -> RenderContext {
+    let host = execution_host(ctx.inventory, &incident.target);
     RenderContext {
         target: incident.target.clone(),
         host_name: host.map(|h| h.name.clone()),
@@ -263,7 +295,7 @@ fn render_context(ctx: &FixContext<'_>, incident: &IncidentRecord) -> RenderCont
         incident_kind: incident.kind.clone(),
         incident_summary: incident.summary.clone(),
         facts: incident.facts.clone(),
-        params: Default::default(),
+        params: decision.params.clone(),
     }
 }
 
@@ -277,7 +309,7 @@ async fn execute(
     notes: &mut Notes,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now();
-    let rendered = match render(playbook, &render_context(ctx, incident)) {
+    let rendered = match render(playbook, &render_context(ctx, incident, decision)) {
         Ok(rendered) => rendered,
         Err(e) => {
             let reason = format!(
@@ -323,22 +355,43 @@ async fn execute(
     } else {
         playbook.verify.timeout
     };
-    let host = incident.target.host().and_then(|h| ctx.inventory.host(h));
+    let host = execution_host(ctx.inventory, &incident.target);
+    let no_files = Default::default();
+    let files = host.map(|h| &h.files).unwrap_or(&no_files);
+    let mut known_hashes = std::collections::BTreeMap::new();
+    if let Some(host) = host {
+        for path in crate::act::files::touched(&rendered.steps) {
+            let known = store::known_file(ctx.db, &host.name, path)?.map(|k| k.host_hash);
+            known_hashes.insert(path.to_string(), known);
+        }
+    }
     let job = Job {
         inventory: ctx.inventory,
         host,
         db: ctx.db,
-        action,
+        action: Some(action),
         plan: &rendered,
         kind,
         target: &incident.target,
         verify_timeout,
+        verify_target: true,
         http: ctx.http,
-        seen: None,
+        files,
+        known_hashes,
     };
     let executed = runner::execute(&job).await?;
     if let Some(sweep) = &executed.seen {
         store::update_current(ctx.db, ctx.run, ctx.inventory, sweep)?;
+    }
+    if let Some(host) = host {
+        super::files::record_fixed_files(
+            ctx.db,
+            ctx.inventory,
+            &host.name,
+            &executed.changed_files,
+            ctx.redactor,
+            notes,
+        )?;
     }
     let outcome = executed.outcome;
     let took = humantime::format_duration(std::time::Duration::from_secs(
@@ -415,7 +468,7 @@ fn request_approval(
     notes: &mut Notes,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now();
-    let commands: Vec<String> = match render(playbook, &render_context(ctx, incident)) {
+    let commands: Vec<String> = match render(playbook, &render_context(ctx, incident, decision)) {
         Ok(rendered) => rendered.steps.iter().map(|s| s.describe()).collect(),
         Err(e) => {
             let reason = format!(

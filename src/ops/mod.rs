@@ -19,6 +19,7 @@ macro_rules! out_raw {
 }
 
 mod control;
+mod files;
 mod fix;
 mod lock;
 mod paths;
@@ -52,6 +53,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Pause { reason } => control::pause(&paths, &reason),
         Command::Resume => control::resume(&paths),
         Command::Reset { target } => control::reset(&paths, &target),
+        Command::Rollback { incident } => control::rollback(&paths, incident).await,
         Command::Status { json } => views::status(&paths, json),
         Command::Incidents {
             command: None,
@@ -65,13 +67,17 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Loads the inventory and the playbooks; on problems prints each as
-/// `file:line:column: message` and gives None. Errors that are not about the
-/// content (unreadable files) are Err.
-pub(crate) fn load_config(
-    repo: &Path,
-    command: &str,
-) -> anyhow::Result<Option<(Inventory, Vec<Playbook>)>> {
+/// Everything a run reads from the ops repository, validated.
+pub(crate) struct Config {
+    pub inventory: Inventory,
+    pub playbooks: Vec<Playbook>,
+    pub rules: Vec<crate::diagnose::Rule>,
+}
+
+/// Loads the inventory, the playbooks and the diagnosis rules; on problems
+/// prints each as `file:line:column: message` and gives None. Errors that are
+/// not about the content (unreadable files) are Err.
+pub(crate) fn load_config(repo: &Path, command: &str) -> anyhow::Result<Option<Config>> {
     let mut problems = Vec::new();
     let inventory = match config::load(repo) {
         Ok(inventory) => Some(inventory),
@@ -85,16 +91,22 @@ pub(crate) fn load_config(
         }
         Err(e) => return Err(e.into()),
     };
-    let playbooks = match playbook::load(repo) {
-        Ok(playbooks) => Some(playbooks),
-        Err(mut found) => {
-            problems.append(&mut found);
-            None
-        }
-    };
-    match (inventory, playbooks) {
-        (Some(inventory), Some(playbooks)) if problems.is_empty() => {
-            Ok(Some((inventory, playbooks)))
+    let playbooks = playbook::load(repo)
+        .map_err(|mut found| problems.append(&mut found))
+        .ok();
+    let rules = crate::diagnose::load(repo)
+        .map_err(|mut found| problems.append(&mut found))
+        .ok();
+    if let (Some(playbooks), Some(rules)) = (&playbooks, &rules) {
+        problems.extend(crate::diagnose::check_playbooks(rules, playbooks));
+    }
+    match (inventory, playbooks, rules) {
+        (Some(inventory), Some(playbooks), Some(rules)) if problems.is_empty() => {
+            Ok(Some(Config {
+                inventory,
+                playbooks,
+                rules,
+            }))
         }
         _ => {
             for problem in &problems {
@@ -110,15 +122,29 @@ pub(crate) fn load_config(
 }
 
 fn check(paths: &Paths) -> anyhow::Result<ExitCode> {
-    let Some((inventory, playbooks)) = load_config(&paths.repo, "check")? else {
+    let Some(Config {
+        inventory,
+        playbooks,
+        rules,
+    }) = load_config(&paths.repo, "check")?
+    else {
         return Ok(ExitCode::from(EXIT_INVALID));
     };
     out!(
-        "configuration ok: {} host(s), {} group(s), {} check(s), {} playbook(s)",
+        "configuration ok: {} host(s), {} group(s), {} check(s), {} playbook(s), {} diagnosis rule(s)",
         inventory.hosts.len(),
         inventory.groups.len(),
         inventory.checks.len(),
-        playbooks.len()
+        playbooks.len(),
+        rules.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// JSON for stdout with secrets scrubbed, like every other output.
+pub(crate) fn scrubbed_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    let json = serde_json::to_string_pretty(value)?;
+    Ok(crate::redact::Redactor::defaults()
+        .redact(&json)
+        .into_owned())
 }

@@ -15,7 +15,12 @@ use crate::record::OpsRepo;
 use crate::store;
 
 pub fn plan(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
-    let Some((inventory, playbooks)) = load_config(&paths.repo, "plan")? else {
+    let Some(super::Config {
+        inventory,
+        playbooks,
+        ..
+    }) = load_config(&paths.repo, "plan")?
+    else {
         return Ok(ExitCode::from(EXIT_INVALID));
     };
     let repo = OpsRepo::open(&paths.repo)?;
@@ -30,7 +35,7 @@ pub fn plan(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     let gathered = fix::gather(&conn, &repo, &inventory, &inventory.policy, now)?;
     let plan = decide::decide(&gathered.input(now, &playbooks, &inventory.policy));
     if json {
-        out!("{}", serde_json::to_string_pretty(&plan)?);
+        out!("{}", super::scrubbed_json(&plan)?);
     } else {
         out_raw!("{}", render(&plan));
     }

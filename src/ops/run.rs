@@ -14,11 +14,15 @@ use crate::record::OpsRepo;
 use crate::{analyze, collect, decide, record, store};
 
 pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
-    let Some((inventory, playbooks)) = load_config(&paths.repo, "run")? else {
+    let Some(super::Config {
+        inventory,
+        playbooks,
+        rules,
+    }) = load_config(&paths.repo, "run")?
+    else {
         eprintln!("medic run: refusing to run on an invalid configuration; nothing was changed");
         return Ok(ExitCode::from(EXIT_INVALID));
     };
-    let repo = OpsRepo::open(&paths.repo)?;
     let _lock = match RunLock::acquire(&paths.state_dir) {
         Ok(lock) => lock,
         Err(held @ LockError::Held { .. }) => {
@@ -27,12 +31,23 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    // What people pushed (approvals, reverts, PAUSE) counts in this run.
+    if let Some(sync) = &inventory.sync
+        && let Err(e) = record::sync::pull(&paths.repo, sync)
+    {
+        tracing::warn!(error = %e, "pull failed; this run works with the local repository");
+        eprintln!("medic run: warning: {e}");
+    }
+    let repo = OpsRepo::open(&paths.repo)?;
     let mut conn = store::open(&paths.db)?;
     recover_lost_state(&mut conn, paths)?;
     let open = store::open_incidents(&conn)?;
 
+    let redactor = crate::redact::Redactor::new(&inventory.redact)?;
+    let repo = repo.with_redactor(redactor.clone());
     let sweep = collect::sweep(&inventory).await;
-    let analysis = analyze::analyze(&inventory, &sweep, &open);
+    let files = super::files::plan(&conn, &repo, &inventory, &sweep, &redactor)?;
+    let analysis = analyze::analyze(&inventory, &sweep, &open, files.findings.clone());
 
     let tx = conn
         .transaction()
@@ -44,6 +59,9 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
         rusqlite::params![run_id, analysis.findings.len() as i64],
     )?;
     tx.commit().context("committing the run to the database")?;
+    super::files::keep_backups(&conn, &repo, &files, Timestamp::now())?;
+
+    diagnose_new(&conn, &inventory, &rules, run_id).await?;
 
     // Fixing: each action is journaled in its own writes as it happens, so a
     // killed run leaves a trace the next one settles.
@@ -54,6 +72,15 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
     gathered.busy.extend(busy);
     let plan = decide::decide(&gathered.input(now, &playbooks, policy));
     let client = collect::http::client();
+    let mut notes = record::Notes::default();
+    let reverts = super::files::RevertContext {
+        db: &conn,
+        repo: &repo,
+        inventory: &inventory,
+        run: run_id,
+        http: &client,
+    };
+    super::files::apply_reverts(&reverts, &files, &mut notes).await?;
     let context = FixContext {
         db: &conn,
         repo: &repo,
@@ -62,10 +89,15 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
         policy,
         run: run_id,
         http: &client,
+        redactor: &redactor,
     };
-    let notes = fix::carry_out(&context, &plan, &gathered).await?;
+    fix::carry_out(&context, &plan, &gathered, &mut notes).await?;
 
     let recorded = record::record(&repo, &conn, notes).context("recording to git")?;
+    let pushed = match &inventory.sync {
+        Some(sync) => record::sync::push(&paths.repo, sync).map_err(|e| e.to_string()),
+        None => Ok(()),
+    };
     conn.execute(
         "UPDATE runs SET finished_at = ?2, commit_id = ?3 WHERE id = ?1",
         rusqlite::params![
@@ -114,7 +146,46 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
             tables::status_tables(&store::status(&conn)?, tables::Detail::Problems)
         );
     }
+    if let Err(e) = pushed {
+        eprintln!("medic run: {e}");
+        return Ok(ExitCode::from(super::EXIT_ERROR));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The second pass for incidents not diagnosed yet: gather their context
+/// (logs, a proxy's upstream, a backend's address) and match the rules.
+async fn diagnose_new(
+    conn: &rusqlite::Connection,
+    inventory: &crate::config::Inventory,
+    rules: &[crate::diagnose::Rule],
+    run: i64,
+) -> anyhow::Result<()> {
+    for incident in store::incidents(conn, false)?
+        .into_iter()
+        .filter(|i| !i.diagnosed)
+    {
+        let Some(kind) = analyze::FindingKind::parse(&incident.kind) else {
+            continue;
+        };
+        let context = collect::context::gather(inventory, &incident.target).await;
+        let subject = crate::diagnose::Subject {
+            kind,
+            target: incident.target.clone(),
+            facts: incident.facts.clone(),
+            context: context.clone(),
+        };
+        let diagnosis = crate::diagnose::diagnose(rules, &subject);
+        store::set_diagnosis(
+            conn,
+            incident.id,
+            run,
+            &context,
+            diagnosis.as_ref(),
+            Timestamp::now(),
+        )?;
+    }
+    Ok(())
 }
 
 /// A fresh database next to existing reports means the state was lost: take

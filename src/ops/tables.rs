@@ -138,7 +138,7 @@ pub fn status_tables(view: &StatusView, detail: Detail) -> String {
         out.push_str(&incident_table(&view.open_incidents));
         out.push('\n');
     }
-    out
+    scrub(out)
 }
 
 pub fn incident_table(incidents: &[IncidentRecord]) -> String {
@@ -162,7 +162,7 @@ pub fn incident_table(incidents: &[IncidentRecord]) -> String {
             i.summary.clone(),
         ]);
     }
-    t.to_string()
+    scrub(t.to_string())
 }
 
 fn ratio(good: usize, total: usize, word: &str) -> String {
@@ -182,4 +182,11 @@ fn human_uptime(seconds: f64) -> String {
         (0, _) => format!("{h}h {m}m"),
         _ => format!("{d}d {h}h"),
     }
+}
+
+/// Terminal output is a log too: no secret in it.
+fn scrub(text: String) -> String {
+    crate::redact::Redactor::defaults()
+        .redact(&text)
+        .into_owned()
 }

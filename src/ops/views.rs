@@ -14,7 +14,7 @@ pub fn status(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     };
     let view = store::status(&conn)?;
     if json {
-        out!("{}", serde_json::to_string_pretty(&view)?);
+        out!("{}", super::scrubbed_json(&view)?);
     } else {
         if let Some(run) = &view.last_run {
             out!(
@@ -39,7 +39,7 @@ pub fn list_incidents(paths: &Paths, all: bool, json: bool) -> anyhow::Result<Ex
     };
     let incidents = store::incidents(&conn, all)?;
     if json {
-        out!("{}", serde_json::to_string_pretty(&incidents)?);
+        out!("{}", super::scrubbed_json(&incidents)?);
     } else if incidents.is_empty() {
         out!(
             "{}",
@@ -68,9 +68,12 @@ pub fn show_incident(paths: &Paths, id: i64, json: bool) -> anyhow::Result<ExitC
         return Ok(ExitCode::from(EXIT_ERROR));
     };
     if json {
-        out!("{}", serde_json::to_string_pretty(&incident)?);
+        out!("{}", super::scrubbed_json(&incident)?);
     } else {
-        out_raw!("{}", render_report(&incident)?);
+        out_raw!(
+            "{}",
+            crate::redact::Redactor::defaults().redact(&render_report(&incident)?)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

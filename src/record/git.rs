@@ -32,6 +32,8 @@ pub enum GitError {
 
 pub struct OpsRepo {
     repo: Repository,
+    /// Scrubs every file and message before it is committed.
+    redactor: crate::redact::Redactor,
     /// The `--repo` directory, which may be below the Git work tree's root.
     root: PathBuf,
     /// `root` relative to the work tree's root.
@@ -60,6 +62,15 @@ impl RepoFile {
             content: None,
         }
     }
+}
+
+/// One commit that changed a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub commit: String,
+    /// `Name <email>`.
+    pub author: String,
+    pub message: String,
 }
 
 /// Who a commit is by.
@@ -92,9 +103,16 @@ impl OpsRepo {
             .unwrap_or_default();
         Ok(OpsRepo {
             repo,
+            redactor: crate::redact::Redactor::defaults(),
             root: root.to_path_buf(),
             prefix,
         })
+    }
+
+    /// Uses `redactor` (the defaults plus the inventory's patterns) for
+    /// everything committed from now on.
+    pub fn with_redactor(self, redactor: crate::redact::Redactor) -> OpsRepo {
+        OpsRepo { redactor, ..self }
     }
 
     /// Commits `files` with `message` if they change the tree; writes them to
@@ -109,6 +127,20 @@ impl OpsRepo {
         message: &str,
         author: Author,
     ) -> Result<Option<Oid>, GitError> {
+        // Nothing reaches Git unredacted: files and the message alike.
+        let redacted: Vec<RepoFile> = files
+            .iter()
+            .map(|f| RepoFile {
+                path: f.path.clone(),
+                content: f
+                    .content
+                    .as_deref()
+                    .map(|c| self.redactor.redact(c).into_owned()),
+            })
+            .collect();
+        let files = redacted.as_slice();
+        let message = self.redactor.redact(message);
+        let message = message.as_ref();
         let head = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let base_tree = match &head {
             Some(commit) => commit.tree()?,
@@ -197,6 +229,11 @@ impl OpsRepo {
 
     /// The author (`Name <email>`) of the newest commit that changed `path`.
     pub fn last_author(&self, path: &Path) -> Result<Option<String>, GitError> {
+        Ok(self.last_change(path)?.map(|c| c.author))
+    }
+
+    /// The newest commit that changed `path`: who, which, and its message.
+    pub fn last_change(&self, path: &Path) -> Result<Option<Change>, GitError> {
         let git_path = self.git_path(path);
         let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else {
             return Ok(None);
@@ -212,10 +249,25 @@ impl OpsRepo {
                 None => None,
             };
             if here != before {
-                return Ok(Some(format_person(&commit.author())));
+                return Ok(Some(Change {
+                    commit: commit.id().to_string(),
+                    author: format_person(&commit.author()),
+                    message: commit.message().unwrap_or_default().to_string(),
+                }));
             }
         }
         Ok(None)
+    }
+
+    /// The message of a commit named by its id (or a unique prefix).
+    pub fn message_of(&self, commit: &str) -> Result<Option<String>, GitError> {
+        let Ok(object) = self.repo.revparse_single(commit) else {
+            return Ok(None);
+        };
+        Ok(object
+            .peel_to_commit()
+            .ok()
+            .map(|c| c.message().unwrap_or_default().to_string()))
     }
 
     fn head_tree(&self) -> Result<Option<git2::Tree<'_>>, GitError> {

@@ -9,6 +9,7 @@ mod recover;
 mod render;
 mod report;
 mod status_page;
+pub mod sync;
 
 use rusqlite::Connection;
 
@@ -17,7 +18,7 @@ pub use control::{
     approval_path, committed_approvals, committed_pause, next_approval_id, parse_approval,
     render_approval, render_pause, with_status,
 };
-pub use git::{Author, GitError, OpsRepo, RepoFile, is_medic};
+pub use git::{Author, Change, GitError, OpsRepo, RepoFile, is_medic};
 pub use recover::{RecoverError, ReportedIncident, reported_incidents};
 pub use report::{render_report, report_path};
 pub use status_page::{STATUS_PATH, render_status};

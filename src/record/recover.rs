@@ -32,6 +32,10 @@ pub struct ReportedIncident {
     #[serde(default)]
     pub escalation: Option<String>,
     #[serde(default)]
+    pub diagnosed: bool,
+    #[serde(default)]
+    pub diagnosis: Option<crate::diagnose::Diagnosis>,
+    #[serde(default)]
     pub facts: std::collections::BTreeMap<String, String>,
     /// The timeline, read back from the report's table.
     #[serde(skip)]

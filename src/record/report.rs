@@ -95,11 +95,30 @@ pub fn render_report(incident: &IncidentRecord) -> Result<String, RenderError> {
         duration => duration,
         recovered_after => recovered_after,
         escalation => &incident.escalation,
+        diagnosis => incident.diagnosis.as_ref().map(Serde),
+        diagnosed => incident.diagnosed,
+        fix_params => incident.diagnosis.as_ref().map(|d| {
+            d.params.iter().map(|(k, v)| format!("`{k}={v}`")).collect::<Vec<_>>().join(", ")
+        }).filter(|p| !p.is_empty()),
+        context_values => incident.context.as_ref().map(|c| c.values.clone()).unwrap_or_default(),
+        logs => incident.context.as_ref().map(|c| logs_excerpt(&c.logs)).filter(|l| !l.is_empty()),
         actions => actions,
         icon => icon,
         events => events,
         facts => &incident.facts,
     })
+}
+
+/// The last log lines, enough to see a pattern, never a fence breaker.
+fn logs_excerpt(lines: &[String]) -> String {
+    const KEEP: usize = 20;
+    let skip = lines.len().saturating_sub(KEEP);
+    lines
+        .iter()
+        .skip(skip)
+        .map(|l| l.replace("````", "``\u{200b}``"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A command's output in one table cell: its last lines, joined.

@@ -48,6 +48,9 @@ fn incident(status: &str) -> IncidentRecord {
         observations: 3,
         escalation: None,
         reported_status: None,
+        context: None,
+        diagnosis: None,
+        diagnosed: false,
         events,
         actions: Vec::new(),
     }
@@ -67,6 +70,8 @@ target_key: "nas/container/calibre"
 host: "nas"
 summary: "container `calibre` on `nas` exited with code 1"
 escalation: null
+diagnosed: false
+diagnosis: null
 facts: {"exit_code": "1", "status": "Exited (1) | 3 minutes ago"}
 opened_at: 2026-11-27T22:40:00Z
 started_at: 2026-11-27T22:39:30Z
@@ -80,6 +85,10 @@ resolved_at: 2026-11-27T22:43:12Z
 container `calibre` on `nas` exited with code 1
 
 **Resolved:** the container is healthy again. Time to recover: 3m 42s from the first sign of failure.
+
+## Diagnosis
+
+Not diagnosed yet.
 
 ## Timeline
 

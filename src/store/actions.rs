@@ -264,6 +264,13 @@ pub fn add_reset(
     Ok(())
 }
 
+/// `medic reset` calls only: (target key, when).
+pub fn explicit_resets(conn: &Connection) -> Result<Vec<(String, Timestamp)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT target_key, at FROM breaker_resets ORDER BY at")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, timestamp(r.get(1)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// When each target's breaker was last cleared: a person's `medic reset`, or
 /// the target being healthy again (its incident resolved).
 pub fn resets(conn: &Connection) -> Result<Vec<(String, Timestamp)>, StoreError> {

@@ -199,6 +199,11 @@ pub struct IncidentRecord {
     /// None when no report was committed yet.
     #[serde(skip)]
     pub reported_status: Option<String>,
+    /// What collect gathered for the diagnosis.
+    pub context: Option<crate::diagnose::Context>,
+    /// None with `diagnosed`: no known pattern matched.
+    pub diagnosis: Option<crate::diagnose::Diagnosis>,
+    pub diagnosed: bool,
     pub events: Vec<EventRecord>,
     pub actions: Vec<super::actions::ActionRecord>,
 }
@@ -236,9 +241,16 @@ pub struct EventRecord {
 
 const COLUMNS: &str =
     "id, fingerprint, kind, target, severity, status, summary, facts, started_at, opened_at,
-    last_seen_at, resolved_at, resolution, observations, escalation, reported_status";
+    last_seen_at, resolved_at, resolution, observations, escalation, reported_status, context, diagnosis, diagnosed";
 
-fn from_row(row: &Row) -> rusqlite::Result<(IncidentRecord, String, String)> {
+type Parts = (
+    IncidentRecord,
+    String,
+    String,
+    (Option<String>, Option<String>),
+);
+
+fn from_row(row: &Row) -> rusqlite::Result<Parts> {
     let record = IncidentRecord {
         id: row.get(0)?,
         fingerprint: row.get(1)?,
@@ -258,18 +270,28 @@ fn from_row(row: &Row) -> rusqlite::Result<(IncidentRecord, String, String)> {
         observations: row.get(13)?,
         escalation: row.get(14)?,
         reported_status: row.get(15)?,
+        context: None,
+        diagnosis: None,
+        diagnosed: row.get(18)?,
         events: Vec::new(),
         actions: Vec::new(),
     };
-    Ok((record, row.get(3)?, row.get(7)?))
+    Ok((
+        record,
+        row.get(3)?,
+        row.get(7)?,
+        (row.get(16)?, row.get(17)?),
+    ))
 }
 
 fn complete(
     conn: &Connection,
-    (mut record, target, facts): (IncidentRecord, String, String),
+    (mut record, target, facts, (context, diagnosis)): Parts,
 ) -> Result<IncidentRecord, StoreError> {
     record.target = serde_json::from_str(&target)?;
     record.facts = serde_json::from_str(&facts)?;
+    record.context = context.as_deref().map(serde_json::from_str).transpose()?;
+    record.diagnosis = diagnosis.as_deref().map(serde_json::from_str).transpose()?;
     let mut stmt = conn.prepare(
         "SELECT at, kind, message FROM incident_events WHERE incident_id = ?1 ORDER BY at, id",
     )?;
@@ -365,8 +387,9 @@ pub fn import_reported(
             .map(|(_, _, m)| m.clone());
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO incidents (id, fingerprint, kind, target, target_key, host, severity, status, summary,
-                facts, started_at, opened_at, last_seen_at, resolved_at, resolution, escalation, reported_status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?8)",
+                facts, started_at, opened_at, last_seen_at, resolved_at, resolution, escalation, reported_status,
+                diagnosed, diagnosis)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?8, ?16, ?17)",
             params![
                 r.id,
                 r.fingerprint,
@@ -383,6 +406,8 @@ pub fn import_reported(
                 r.resolved_at.map(secs),
                 resolution,
                 r.escalation,
+                r.diagnosed,
+                r.diagnosis.as_ref().map(serde_json::to_string).transpose()?,
             ],
         )?;
         if inserted == 1 {
@@ -396,4 +421,33 @@ pub fn import_reported(
         }
     }
     Ok(imported)
+}
+
+/// Stores what was gathered and concluded for an incident, once.
+pub fn set_diagnosis(
+    conn: &Connection,
+    id: i64,
+    run: i64,
+    context: &crate::diagnose::Context,
+    diagnosis: Option<&crate::diagnose::Diagnosis>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE incidents SET context = ?2, diagnosis = ?3, diagnosed = 1 WHERE id = ?1",
+        params![
+            id,
+            serde_json::to_string(context)?,
+            diagnosis.map(serde_json::to_string).transpose()?
+        ],
+    )?;
+    let message = match diagnosis {
+        Some(d) => format!(
+            "{} ({} confidence, rule `{}`)",
+            d.cause,
+            d.confidence.as_str(),
+            d.rule
+        ),
+        None => "no known pattern matched".to_string(),
+    };
+    add_event(conn, id, Some(run), "diagnosed", &message, now)
 }

@@ -10,6 +10,8 @@ use super::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
     include_str!("migrations/002_actions.sql"),
+    include_str!("migrations/003_files.sql"),
+    include_str!("migrations/004_diagnosis.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -3,6 +3,7 @@
 //! a run's writes go through one transaction.
 
 mod actions;
+mod files;
 mod incidents;
 mod migrate;
 mod status;
@@ -15,14 +16,15 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 pub use actions::{
-    ActionRecord, Backup, NewAction, StepRecord, actions_since, add_reset, backups, finish_action,
-    incident_actions, incident_target_key, record_step, resets, save_backup, start_action,
-    unfinished_actions,
+    ActionRecord, Backup, NewAction, StepRecord, actions_since, add_reset, backups,
+    explicit_resets, finish_action, incident_actions, incident_target_key, record_step, resets,
+    save_backup, start_action, unfinished_actions,
 };
+pub use files::{KnownFile, Revert, add_revert, file_version, known_file, remember_file, reverts};
 pub use incidents::{
     AppliedChanges, EventRecord, IncidentRecord, add_event, apply_changes, import_reported,
     incident, incident_count, incidents, mark_reported, open_incidents, resolve_incident,
-    set_escalation, unreported,
+    set_diagnosis, set_escalation, unreported,
 };
 pub use migrate::schema_version;
 pub use status::{CheckRow, HostRow, StatusView, TargetRow, status};

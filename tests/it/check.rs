@@ -62,7 +62,7 @@ fn a_valid_inventory_checks_clean() {
     assert_eq!(check.code(), 0, "{check}");
     assert_eq!(
         check.stdout(),
-        "configuration ok: 1 host(s), 0 group(s), 0 check(s), 0 playbook(s)\n"
+        "configuration ok: 1 host(s), 0 group(s), 0 check(s), 0 playbook(s), 0 diagnosis rule(s)\n"
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod http_server;
 mod lab;
+mod lab_nginx_selftest;
 mod lab_selftest;
 mod support;
 
@@ -10,6 +11,7 @@ mod check;
 mod checks_and_recovery;
 mod lock;
 mod plan;
+mod proxy;
 mod quickstart;
 mod remediation;
 mod sweep;

@@ -472,7 +472,14 @@ fn a_failed_fix_restores_the_files_it_changed_byte_for_byte() {
         .arg(&config)
         .status()
         .expect("chown");
-    let ops = ops_for(&lab, "");
+    let reloaded = lab.host("box").state_dir().join("reloaded");
+    let managed = format!(
+        "    files:\n      {}:\n        validate: grep -q workers {}\n        reload: touch {}\n",
+        config.display(),
+        config.display(),
+        reloaded.display()
+    );
+    let ops = Ops::with_playbooks(&format!("{}{managed}{POLICY}", lab.inventory_yaml()));
     let playbook = format!(
         "name: tune-app\ndescription: Lower the worker count, then restart the app.\nrisk: medium\n\
          triggers:\n  - kind: container_stopped\n    facts: {{image: \"acme/app*\"}}\n\
@@ -510,7 +517,27 @@ fn a_failed_fix_restores_the_files_it_changed_byte_for_byte() {
         "{action:#?}"
     );
     let phases: Vec<&str> = action.steps.iter().map(|s| s.phase.as_str()).collect();
-    assert_eq!(phases, vec!["backup", "step", "step", "verify", "rollback"]);
+    assert_eq!(
+        phases,
+        vec![
+            "backup", "step", "step", "step", "step", "verify", "rollback", "rollback"
+        ]
+    );
+    let commands: Vec<&str> = action
+        .steps
+        .iter()
+        .map(|s| s.description.as_str())
+        .collect();
+    assert!(
+        commands[2].starts_with("validate: grep -q workers"),
+        "{commands:#?}"
+    );
+    assert!(commands[4].starts_with("reload: touch"), "{commands:#?}");
+    assert!(
+        commands[7].starts_with("reload: touch"),
+        "the old version is reloaded after the restore: {commands:#?}"
+    );
+    assert!(reloaded.exists());
     assert!(
         incident
             .escalation

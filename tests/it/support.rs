@@ -30,23 +30,23 @@ impl Ops {
         ops
     }
 
-    /// An ops repository with the shipped playbook library, like a fork of
+    /// An ops repository with the shipped playbooks and diagnosis rules, like a fork of
     /// this project would have.
     pub fn with_playbooks(inventory: &str) -> Ops {
         let ops = Ops::new(inventory);
-        let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks");
-        for entry in std::fs::read_dir(&library).expect("the playbook library") {
-            let path = entry.expect("a playbook").path();
-            if path.extension().is_some_and(|e| e == "yaml") {
-                let name = path
-                    .file_name()
-                    .expect("a file name")
-                    .to_string_lossy()
-                    .into_owned();
-                ops.write(
-                    &format!("playbooks/{name}"),
-                    &std::fs::read_to_string(&path).expect("read playbook"),
-                );
+        for folder in ["playbooks", "diagnoses"] {
+            let library = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+            for entry in std::fs::read_dir(&library).expect("the shipped library") {
+                let path = entry.expect("a library file").path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    let name = path
+                        .file_name()
+                        .expect("a file name")
+                        .to_string_lossy()
+                        .into_owned();
+                    let text = std::fs::read_to_string(&path).expect("read a library file");
+                    ops.write(&format!("{folder}/{name}"), &text);
+                }
             }
         }
         ops.git(&["add", "-A"]);

@@ -75,13 +75,17 @@ impl Connection {
     }
 }
 
-/// Connects, runs the probe script, closes: the whole round trip bounded by
-/// the inventory's command timeout.
+/// A file's content (None: it does not exist), or why it could not be read.
+pub type FileRead = Result<Option<String>, String>;
+
+/// Connects, runs the probe script, reads the `files` asked for on the same
+/// connection, closes: the whole round trip bounded by the command timeout.
 pub async fn run_probe(
     inventory: &Inventory,
     host: &Host,
     script: &str,
-) -> Result<String, Unreachable> {
+    files: &[String],
+) -> Result<(String, Vec<(String, FileRead)>), Unreachable> {
     let limit = inventory.settings.command_timeout;
     let started = std::time::Instant::now();
     let connection = match tokio::time::timeout(limit, connect(inventory, host)).await {
@@ -90,7 +94,36 @@ pub async fn run_probe(
     };
     let remaining = limit.saturating_sub(started.elapsed());
     let result = connection.run(script, remaining).await;
+    let mut read = Vec::new();
+    if result.as_ref().is_ok_and(ScriptOutput::success) {
+        for path in files {
+            let remaining = limit.saturating_sub(started.elapsed());
+            read.push((path.clone(), read_file(&connection, path, remaining).await));
+        }
+    }
     connection.close().await;
+    probe_result(result, limit).map(|stdout| (stdout, read))
+}
+
+/// Reads one file with `act::shell::read_file`, which tells a missing file
+/// from an unreadable one by its exit code.
+pub async fn read_file(connection: &Connection, path: &str, limit: Duration) -> FileRead {
+    let script = crate::act::shell::read_file(path).map_err(|e| e.to_string())?;
+    let output = connection
+        .run(&crate::act::shell::script(&script), limit)
+        .await
+        .map_err(|e| e.to_string())?;
+    match output.code {
+        Some(0) => Ok(Some(output.stdout)),
+        Some(crate::act::shell::MISSING) => Ok(None),
+        _ => Err(excerpt(&output.stderr)),
+    }
+}
+
+fn probe_result(
+    result: Result<ScriptOutput, ScriptError>,
+    limit: Duration,
+) -> Result<String, Unreachable> {
     match result {
         Ok(output) if output.success() => Ok(output.stdout),
         Ok(output) => Err(Unreachable {

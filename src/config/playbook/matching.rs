@@ -104,6 +104,7 @@ pub fn target_name(target: &Target) -> &str {
         Target::Container { name, .. } | Target::Unit { name, .. } | Target::Check { name } => name,
         Target::Disk { mount, .. } => mount,
         Target::Probe { section, .. } => section,
+        Target::File { path, .. } => path,
     }
 }
 
@@ -118,5 +119,6 @@ pub fn target_kind(kind: FindingKind) -> &'static str {
         FindingKind::CheckFailing => "check",
         FindingKind::DiskAboveThreshold => "disk",
         FindingKind::ProbeFailed => "probe",
+        FindingKind::FileDrift => "file",
     }
 }

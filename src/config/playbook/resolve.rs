@@ -173,6 +173,14 @@ impl Resolver {
                     format!("unknown target fact `{name}` ({hint})"),
                 );
             }
+            // `[24]` would silently match only a literal `[24]`: a trigger that
+            // never fires is a guardrail-shaped bug, so say it.
+            if glob.value.contains(['[', ']']) {
+                self.problem(
+                    &glob.location,
+                    format!("`{}` for fact `{name}`: conditions are globs with only `*` and `?` (no `[...]`)", glob.value),
+                );
+            }
         }
         let Some(kind) = &raw.kind else {
             self.problem(

@@ -126,3 +126,13 @@ fn busy_targets() {
         "busy: only the busy target holds"
     );
 }
+
+#[test]
+fn a_person_reverting_a_fix_holds_the_target() {
+    check(vec![case(
+        "a revert escalates instead of fixing again",
+        World::new().held("ada reverted the fix of #3; medic leaves it alone until `medic reset`"),
+        Escalate,
+        "ada reverted the fix of #3",
+    )]);
+}

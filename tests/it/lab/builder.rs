@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::disk::{self, Disk};
 use super::fake_container::FakeContainer;
 use super::fake_unit::FakeUnit;
+use super::nginx_conf::{NginxSite, SiteSpec};
 use super::real_container::RealContainer;
 use super::started::Lab;
 
@@ -30,6 +31,7 @@ pub(super) struct HostSpec {
     pub(super) disks: Vec<Disk>,
     pub(super) docker: DockerFaults,
     pub(super) systemd_not_booted: bool,
+    pub(super) nginx: Option<SiteSpec>,
 }
 
 /// A lab being declared; [`LabBuilder::start`] starts it.
@@ -93,6 +95,7 @@ impl LabBuilder {
                 disks: disk::default_disks(),
                 docker: DockerFaults::default(),
                 systemd_not_booted: false,
+                nginx: None,
             },
         };
         self.hosts.push(f(builder).spec);
@@ -173,6 +176,19 @@ impl HostBuilder {
     /// `systemctl` answers that systemd is not PID 1 (exit 1).
     pub fn systemd_not_booted(mut self) -> Self {
         self.spec.systemd_not_booted = true;
+        self
+    }
+
+    /// A real nginx on this host, run as the login user, serving `site` as
+    /// a reverse proxy on a free port of 127.0.0.1 (one site per host);
+    /// `nginx` is on the host's `PATH`. Reach it with [`super::Host::nginx`].
+    pub fn nginx(mut self, site: NginxSite<'_>) -> Self {
+        assert!(
+            self.spec.nginx.is_none(),
+            "host {:?} already has an nginx site",
+            self.spec.name
+        );
+        self.spec.nginx = Some(SiteSpec::new(site));
         self
     }
 }

@@ -15,6 +15,7 @@ use super::docker_json::{
 };
 use super::docker_time::{self, Moment, ZERO_TIME};
 use super::fake_container::{FakeContainer, HealthStatus, Phase};
+use super::ports::{self, PortMap};
 use super::random;
 
 const DAY: Duration = Duration::from_secs(86_400);
@@ -91,7 +92,11 @@ impl Fixed {
             names: c.name.clone(),
             networks: "bridge".into(),
             platform: None,
-            ports: String::new(),
+            ports: if has_process {
+                ports::display(&c.ports)
+            } else {
+                String::new()
+            },
             running_for: format!("{} ago", docker_time::human(self.created.elapsed(now))),
             size: "0B (virtual 12.3MB)".into(),
             state: word.to_string(),
@@ -201,7 +206,7 @@ impl Fixed {
                     config: BTreeMap::new(),
                 },
                 network_mode: "default".into(),
-                port_bindings: BTreeMap::new(),
+                port_bindings: ports::port_map(&c.ports),
                 restart_policy: RestartPolicy {
                     name: c.restart_policy.clone(),
                     maximum_retry_count: 0,
@@ -252,6 +257,7 @@ impl Fixed {
                 attach_stdin: false,
                 attach_stdout: false,
                 attach_stderr: false,
+                exposed_ports: ports::exposed(&c.ports),
                 tty: false,
                 open_stdin: false,
                 stdin_once: false,
@@ -280,7 +286,11 @@ impl Fixed {
                 hairpin_mode: false,
                 link_local_ipv6_address: String::new(),
                 link_local_ipv6_prefix_len: 0,
-                ports: BTreeMap::new(),
+                ports: if has_process {
+                    ports::port_map(&c.ports)
+                } else {
+                    PortMap::new()
+                },
                 sandbox_key: format!("/var/run/docker/netns/{}", &self.sandbox_id[..12]),
                 secondary_ip_addresses: None,
                 secondary_ipv6_addresses: None,

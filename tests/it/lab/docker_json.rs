@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::ser::{PrettyFormatter, Serializer};
 
+use super::ports::{Empty, PortMap};
+
 /// One `docker ps --format '{{json .}}'` line (all strings except `Platform`).
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "PascalCase")]
@@ -139,7 +141,7 @@ pub(super) struct HostConfig {
     pub(super) container_id_file: String,
     pub(super) log_config: LogConfig,
     pub(super) network_mode: String,
-    pub(super) port_bindings: BTreeMap<String, String>,
+    pub(super) port_bindings: PortMap,
     pub(super) restart_policy: RestartPolicy,
     pub(super) auto_remove: bool,
     pub(super) volume_driver: String,
@@ -190,6 +192,8 @@ pub(super) struct Config {
     pub(super) attach_stdin: bool,
     pub(super) attach_stdout: bool,
     pub(super) attach_stderr: bool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) exposed_ports: BTreeMap<String, Empty>,
     pub(super) tty: bool,
     pub(super) open_stdin: bool,
     pub(super) stdin_once: bool,
@@ -224,7 +228,7 @@ pub(super) struct NetworkSettings {
     pub(super) link_local_ipv6_address: String,
     #[serde(rename = "LinkLocalIPv6PrefixLen")]
     pub(super) link_local_ipv6_prefix_len: u32,
-    pub(super) ports: BTreeMap<String, String>,
+    pub(super) ports: PortMap,
     pub(super) sandbox_key: String,
     #[serde(rename = "SecondaryIPAddresses")]
     pub(super) secondary_ip_addresses: Option<Vec<String>>,

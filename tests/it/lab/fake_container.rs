@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::ports::Published;
+
 /// The image fake containers run unless `.image()` says otherwise.
 pub const FAKE_IMAGE: &str = "medic-lab/fake:latest";
 
@@ -52,6 +54,7 @@ pub struct FakeContainer {
     pub(super) restart_count: u32,
     pub(super) restart_policy: String,
     pub(super) labels: BTreeMap<String, String>,
+    pub(super) ports: Vec<Published>,
     pub(super) logs: String,
     pub(super) keeps_dying: bool,
     pub(super) stays_unhealthy: bool,
@@ -72,6 +75,7 @@ impl FakeContainer {
             restart_count: 0,
             restart_policy: "no".to_string(),
             labels: BTreeMap::new(),
+            ports: Vec::new(),
             logs: String::new(),
             keeps_dying: false,
             stays_unhealthy: false,
@@ -164,6 +168,24 @@ impl FakeContainer {
     /// Adds a label (`Config.Labels`, and `Labels` in `docker ps`).
     pub fn label(mut self, key: &str, value: &str) -> Self {
         self.labels.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    /// Publishes `container_port`/tcp on `host_ip:host_port`, as
+    /// `docker run -p 127.0.0.1:18081:80` does (repeatable): `Ports` in
+    /// `docker ps` (`127.0.0.1:18081->80/tcp`, comma and space between
+    /// several) while it runs, and in `docker inspect`
+    /// `NetworkSettings.Ports` (only while it runs, as docker empties it on
+    /// exit), `HostConfig.PortBindings` and `Config.ExposedPorts`. Nothing
+    /// listens there unless the test starts something (`Lab::http_backend`).
+    pub fn publish(mut self, host_ip: &str, host_port: u16, container_port: u16) -> Self {
+        let p = Published::new(host_ip, host_port, container_port);
+        assert!(
+            !self.ports.contains(&p),
+            "container {:?} already publishes {host_ip}:{host_port}->{container_port}",
+            self.name
+        );
+        self.ports.push(p);
         self
     }
 

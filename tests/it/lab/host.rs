@@ -17,7 +17,8 @@ use super::context::LabContext;
 use super::disk::Disk;
 use super::fake_unit::FakeUnit;
 use super::keys;
-use super::preflight::LAB_USER;
+use super::nginx::Nginx;
+use super::preflight::{self, LAB_USER, NGINX};
 use super::real_container::RealContainerHandle;
 use super::shims;
 use super::sshd::{Sshd, SshdFiles};
@@ -39,6 +40,7 @@ pub struct Host {
     pub(super) sshd: Mutex<Sshd>,
     pub(super) inner: Mutex<Declared>,
     pub(super) real_containers: Vec<RealContainerHandle>,
+    pub(super) nginx: Option<Nginx>,
 }
 
 /// What the harness has written into the state directory.
@@ -78,6 +80,12 @@ impl Host {
         }
         state_fs::chmod(&dir, 0o755);
         sys_tools::link_into(&dir.join("sys"));
+        let nginx = spec.nginx.as_ref().map(|site| {
+            preflight::nginx();
+            let link = dir.join("sys").join("nginx");
+            symlink(NGINX, &link).unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+            Nginx::prepare(&spec.name, &dir, site, ctx.owner)
+        });
         for (tool, text) in [
             ("docker", shims::docker(&state)),
             ("systemctl", shims::systemctl(&state)),
@@ -131,6 +139,7 @@ impl Host {
                 ..Declared::default()
             }),
             real_containers,
+            nginx,
         };
         host.write_docker_faults(&spec.docker);
         if spec.systemd_not_booted {
@@ -188,6 +197,21 @@ impl Host {
     /// The real containers of a real-docker host.
     pub fn real_containers(&self) -> &[RealContainerHandle] {
         &self.real_containers
+    }
+
+    /// The host's nginx (declared with `.nginx(NginxSite { .. })`).
+    pub fn nginx(&self) -> &Nginx {
+        self.nginx.as_ref().unwrap_or_else(|| {
+            panic!(
+                "host {:?} has no nginx: declare it with `.nginx(NginxSite {{ .. }})`",
+                self.name
+            )
+        })
+    }
+
+    /// Whether the host runs an nginx.
+    pub fn has_nginx(&self) -> bool {
+        self.nginx.is_some()
     }
 
     pub(super) fn owner(&self) -> Owner {

@@ -17,6 +17,8 @@ pub const LAB_IMAGE: &str = "medic-lab/busybox:latest";
 
 pub(super) const SSHD: &str = "/usr/sbin/sshd";
 pub(super) const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
+/// Debian's nginx (package nginx), for hosts declared with `.nginx(..)`.
+pub(super) const NGINX: &str = "/usr/sbin/nginx";
 /// Where the real docker CLI may live: Debian's `docker.io` package, then
 /// Docker's static release binaries.
 const DOCKER_CANDIDATES: &[&str] = &["/usr/bin/docker", "/usr/local/bin/docker"];
@@ -65,6 +67,13 @@ pub(super) fn real_docker() {
     static DOCKER_OK: OnceLock<Result<(), String>> = OnceLock::new();
     if let Err(what) = DOCKER_OK.get_or_init(check_docker) {
         missing(what)
+    }
+}
+
+/// Checks that nginx is installed.
+pub(super) fn nginx() {
+    if !Path::new(NGINX).exists() {
+        missing(&format!("`{NGINX}` is missing (package nginx)"))
     }
 }
 

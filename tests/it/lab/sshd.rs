@@ -44,8 +44,9 @@ enum Readiness {
     Failed(String),
 }
 
-/// A port on 127.0.0.1 that nothing listens on right now.
-fn free_port() -> u16 {
+/// A port on 127.0.0.1 that nothing listens on right now (from the
+/// kernel's ephemeral range, 32768-60999 here).
+pub(super) fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

@@ -1,20 +1,23 @@
 //! A started lab: starting every part at once, finding hosts and real
 //! containers, medic's inventory, and cleanup on drop (also when a test
-//! panics): every sshd it started, every container with its label, its
-//! temporary directory. Nothing else is touched.
+//! panics): every sshd and nginx it started, its HTTP backends, every
+//! container with its label, its temporary directory. Nothing else is
+//! touched.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Child;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tempfile::TempDir;
 
 use super::builder::{HostSpec, LabBuilder};
 use super::context::LabContext;
-use super::host::{Host, LAB_ADDRESS};
+use super::host::{Host, LAB_ADDRESS, lock};
+use super::http_backend::HttpBackend;
 use super::inventory::{self, InventoryHost};
 use super::keys;
+use super::nginx::Nginx;
 use super::preflight::{self, LAB_USER};
 use super::random;
 use super::real_container::{self, RealContainerHandle};
@@ -30,6 +33,8 @@ pub struct Lab {
     has_real_docker: bool,
     /// `docker run`s still in flight (only while starting).
     pending_runs: Vec<(String, Child)>,
+    /// Started by [`Lab::http_backend`]; stopped on drop.
+    backends: Mutex<Vec<Arc<HttpBackend>>>,
     /// Last field: removed after the hosts' sshds are gone.
     dir: TempDir,
 }
@@ -73,6 +78,7 @@ impl Lab {
             hosts: Vec::new(),
             has_real_docker,
             pending_runs: Vec::new(),
+            backends: Mutex::new(Vec::new()),
             dir,
         };
 
@@ -128,6 +134,8 @@ impl Lab {
             .collect();
         fs::write(&ctx.known_hosts_file, known)
             .unwrap_or_else(|e| panic!("write {}: {e}", ctx.known_hosts_file.display()));
+        let proxies: Vec<&Nginx> = lab.hosts.iter().filter_map(|h| h.nginx.as_ref()).collect();
+        Nginx::start_all(&proxies);
 
         real_container::wait_runs(std::mem::take(&mut lab.pending_runs));
         lab
@@ -156,6 +164,34 @@ impl Lab {
             .flat_map(Host::real_containers)
             .find(|c| c.short_name() == short)
             .unwrap_or_else(|| panic!("the lab has no real container {short:?}"))
+    }
+
+    /// The nginx of the only host that has one.
+    pub fn nginx(&self) -> &Nginx {
+        let mut with: Vec<&Host> = self.hosts.iter().filter(|h| h.has_nginx()).collect();
+        assert!(
+            with.len() == 1,
+            "lab.nginx() needs exactly one host with nginx ({} have one): use lab.host(name).nginx()",
+            with.len()
+        );
+        with.remove(0).nginx()
+    }
+
+    /// A real HTTP server on a free port of 127.0.0.1 answering every
+    /// request with `200 OK` and `body` (a "backend container" really
+    /// listening: publish its port on a fake container); stopped when the
+    /// lab drops.
+    pub fn http_backend(&self, body: &str) -> Arc<HttpBackend> {
+        self.http_backend_on(0, body)
+    }
+
+    /// Like [`Lab::http_backend`] on a chosen port (panics if it is taken;
+    /// ports below 32768 are never handed out for port 0 here, so a test
+    /// choosing one collides only with another test choosing it).
+    pub fn http_backend_on(&self, port: u16, body: &str) -> Arc<HttpBackend> {
+        let backend = Arc::new(HttpBackend::start(port, body));
+        lock(&self.backends).push(Arc::clone(&backend));
+        backend
     }
 
     /// medic's inventory for every host: shim hosts list `containers: all`,
@@ -229,6 +265,14 @@ impl Drop for Lab {
     fn drop(&mut self) {
         for host in &self.hosts {
             host.sshd().stop();
+        }
+        for host in &self.hosts {
+            if let Some(nginx) = &host.nginx {
+                nginx.stop();
+            }
+        }
+        for backend in lock(&self.backends).drain(..) {
+            backend.stop();
         }
         if self.has_real_docker {
             for (_, mut child) in std::mem::take(&mut self.pending_runs) {

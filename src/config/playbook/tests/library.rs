@@ -50,6 +50,7 @@ fn every_shipped_playbook_loads_sorted_by_name() {
         names,
         [
             "clear-cache",
+            "fix-proxy-upstream",
             "free-disk-space",
             "reload-nginx",
             "restart-container",
@@ -62,6 +63,7 @@ fn every_shipped_playbook_loads_sorted_by_name() {
         risks,
         [
             Risk::Low,
+            Risk::Medium,
             Risk::Medium,
             Risk::Low,
             Risk::Low,

@@ -100,7 +100,7 @@ fn risk_and_triggers() {
         &[
             "3:7: unknown value `lo` for `risk` (did you mean `low`?)",
             "5:11: unknown value `container_stoped` for `triggers[0].kind` (did you mean `container_stopped`?)",
-            "6:11: unknown value `nonsense` for `triggers[1].kind` (expected one of: host_unreachable, host_key_rejected, container_stopped, container_unhealthy, container_missing, unit_failed, unit_missing, check_failing, disk_above_threshold, probe_failed)",
+            "6:11: unknown value `nonsense` for `triggers[1].kind` (expected one of: host_unreachable, host_key_rejected, container_stopped, container_unhealthy, container_missing, unit_failed, unit_missing, check_failing, disk_above_threshold, probe_failed, file_drift)",
             "7:5: missing field `kind` in `triggers[2]`",
             "9:25: unknown target fact `target.nam` (did you mean `target.name`?)",
         ],
@@ -282,4 +282,18 @@ fn names_are_unique_across_files() {
 fn no_playbooks_folder_means_no_playbooks() {
     let repo = tempfile::tempdir().expect("tempdir");
     assert_eq!(load(repo.path()), Ok(Vec::new()));
+}
+
+#[test]
+fn trigger_globs_have_no_character_classes() {
+    let text = format!(
+        "{HEAD}triggers: [{{kind: check_failing, facts: {{status: \"50[24]\"}}}}]\nsteps: [{{wait: 1s}}]\n"
+    );
+    check(
+        "brackets",
+        &text,
+        &[
+            "4:50: `50[24]` for fact `status`: conditions are globs with only `*` and `?` (no `[...]`)",
+        ],
+    );
 }

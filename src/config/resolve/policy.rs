@@ -1,0 +1,174 @@
+//! The safety policy and the tags that guard it.
+
+use super::*;
+
+impl Resolver {
+    /// A tag one typo away from a guarding tag would silently drop the guard
+    /// (a production host fixed like any other), so it is an error.
+    pub(super) fn guard_tags(&mut self, m: &Merged, policy: &Policy) {
+        let guards: Vec<(&str, &String)> = policy
+            .data_tags
+            .iter()
+            .map(|t| ("data tag", t))
+            .chain(policy.critical_tags.iter().map(|t| ("critical tag", t)))
+            .collect();
+        let holders = m
+            .hosts
+            .iter()
+            .map(|(name, raw)| (format!("host `{name}`"), raw))
+            .chain(
+                m.groups
+                    .iter()
+                    .map(|(name, raw)| (format!("group `{name}`"), raw)),
+            )
+            .chain(m.defaults.iter().map(|raw| ("defaults".to_string(), raw)));
+        for (holder, raw) in holders {
+            for tag in &raw.tags {
+                let near = guards.iter().find(|(_, guard)| {
+                    *guard != tag
+                        && (strsim::levenshtein(&guard.to_lowercase(), &tag.to_lowercase()) <= 2)
+                });
+                if let Some((what, guard)) = near {
+                    self.problem(
+                        &raw.location,
+                        format!(
+                            "tag `{tag}` on {holder} looks like the policy's {what} `{guard}`; \
+                             fix the typo, or medic would treat this host as an ordinary one"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Guardrails may be tightened or loosened within bounds, never turned
+    /// off: every limit stays finite and every rate stays a rate.
+    pub(super) fn policy(&mut self, raw: Option<&Spanned<RawPolicy>>) -> Policy {
+        let defaults = Policy::default();
+        let Some(raw) = raw else { return defaults };
+        let mut count =
+            |value: &Option<Spanned<u32>>, what: &str, low: u32, high: u32, default: u32| {
+                match value {
+                    Some(v) if v.value < low || v.value > high => {
+                        self.problems.push(Diagnostic {
+                            location: v.location.clone(),
+                            message: format!(
+                                "`policy.{what}` must be from {low} to {high}, found {}",
+                                v.value
+                            ),
+                        });
+                        default
+                    }
+                    Some(v) => v.value,
+                    None => default,
+                }
+            };
+        let max_attempts_per_hour = count(
+            &raw.max_attempts_per_hour,
+            "max_attempts_per_hour",
+            0,
+            60,
+            defaults.max_attempts_per_hour,
+        );
+        let max_consecutive_failures = count(
+            &raw.max_consecutive_failures,
+            "max_consecutive_failures",
+            1,
+            10,
+            defaults.max_consecutive_failures,
+        );
+        let failure_rate_min_attempts = count(
+            &raw.failure_rate_min_attempts,
+            "failure_rate_min_attempts",
+            1,
+            1000,
+            defaults.failure_rate_min_attempts,
+        );
+        let failure_rate_percent = match &raw.failure_rate_percent {
+            Some(p) if !(0.0..100.0).contains(&p.value) => {
+                self.problem(
+                    &p.location,
+                    format!(
+                        "`policy.failure_rate_percent` must be at least 0 and below 100, found {}",
+                        p.value
+                    ),
+                );
+                defaults.failure_rate_percent
+            }
+            Some(p) => p.value,
+            None => defaults.failure_rate_percent,
+        };
+        Policy {
+            max_attempts_per_hour,
+            max_consecutive_failures,
+            failure_rate_percent,
+            failure_rate_min_attempts,
+            failure_rate_window: self.duration(
+                raw.failure_rate_window.as_ref(),
+                "policy.failure_rate_window",
+                defaults.failure_rate_window,
+            ),
+            approval_ttl: self.duration(
+                raw.approval_ttl.as_ref(),
+                "policy.approval_ttl",
+                defaults.approval_ttl,
+            ),
+            verify_timeout: self.duration(
+                raw.verify_timeout.as_ref(),
+                "policy.verify_timeout",
+                defaults.verify_timeout,
+            ),
+            data_tags: raw
+                .data_tags
+                .clone()
+                .map_or(defaults.data_tags, |t| t.into_iter().collect()),
+            critical_tags: raw
+                .critical_tags
+                .clone()
+                .map_or(defaults.critical_tags, |t| t.into_iter().collect()),
+        }
+    }
+}
+
+impl Resolver {
+    /// Extra redaction patterns must compile; a broken one would leave
+    /// secrets unredacted, so it is an error, not a warning.
+    pub(super) fn redact(&mut self, raw: Option<&Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
+        let Some(patterns) = raw else {
+            return Vec::new();
+        };
+        patterns
+            .value
+            .iter()
+            .filter(|p| match regex::Regex::new(&p.value) {
+                Ok(_) => true,
+                Err(e) => {
+                    self.problem(
+                        &p.location,
+                        format!("redact pattern `{}` is not a valid regex: {e}", p.value),
+                    );
+                    false
+                }
+            })
+            .map(|p| p.value.clone())
+            .collect()
+    }
+
+    pub(super) fn sync(
+        &mut self,
+        raw: Option<&Spanned<super::super::raw::RawSync>>,
+    ) -> Option<super::super::inventory::Sync> {
+        let raw = raw?;
+        let Some(remote) = raw.remote.as_ref().filter(|r| !r.value.trim().is_empty()) else {
+            self.problem(
+                &raw.location,
+                "`sync` needs a `remote` (the name of a git remote, e.g. `origin`)",
+            );
+            return None;
+        };
+        Some(super::super::inventory::Sync {
+            remote: remote.value.clone(),
+            branch: raw.branch.as_ref().map(|b| b.value.clone()),
+        })
+    }
+}
