@@ -1,14 +1,11 @@
-//! Findings + the incidents already open → what changes: incidents to open,
-//! incidents that persist, incidents to resolve. Pure. An open incident is
-//! resolved only when this sweep actually looked at its target and found it
-//! healthy (a container on an unreachable host stays open), or when its target
-//! left the inventory.
-
-use std::collections::BTreeMap;
+//! What the store knows of open incidents, and whether a sweep shows a
+//! target healthy again. Pure. A target counts as healthy only when this sweep
+//! actually looked at it (a container on an unreachable host stays open), or
+//! when it left the inventory.
 
 use serde::{Deserialize, Serialize};
 
-use super::finding::{Finding, FindingKind, Target};
+use super::finding::{FindingKind, Target};
 use crate::collect::Sweep;
 use crate::collect::probe::Section;
 use crate::config::Inventory;
@@ -22,55 +19,9 @@ pub struct OpenIncident {
     pub target: Target,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct IncidentChanges {
-    pub opened: Vec<Finding>,
-    pub persisting: Vec<(i64, Finding)>,
-    pub resolved: Vec<Resolution>,
-}
-
-impl IncidentChanges {
-    pub fn is_empty(&self) -> bool {
-        self.opened.is_empty() && self.resolved.is_empty()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Resolution {
-    pub id: i64,
-    pub reason: String,
-}
-
-pub fn correlate(
-    inventory: &Inventory,
-    sweep: &Sweep,
-    findings: &[Finding],
-    open: &[OpenIncident],
-) -> IncidentChanges {
-    let mut by_fingerprint: BTreeMap<String, &Finding> = BTreeMap::new();
-    for finding in findings {
-        by_fingerprint
-            .entry(finding.fingerprint())
-            .or_insert(finding);
-    }
-    let mut changes = IncidentChanges::default();
-    for incident in open {
-        if let Some(finding) = by_fingerprint.remove(&incident.fingerprint) {
-            changes.persisting.push((incident.id, finding.clone()));
-        } else if let Some(reason) = resolution(inventory, sweep, &incident.target) {
-            changes.resolved.push(Resolution {
-                id: incident.id,
-                reason,
-            });
-        }
-    }
-    changes.opened = by_fingerprint.into_values().cloned().collect();
-    changes
-}
-
 /// Why an incident on `target` without a current finding is over, or None when
 /// this sweep did not look at the target.
-fn resolution(inventory: &Inventory, sweep: &Sweep, target: &Target) -> Option<String> {
+pub(super) fn resolution(inventory: &Inventory, sweep: &Sweep, target: &Target) -> Option<String> {
     if let Target::Check { name } = target {
         return match (
             inventory.check(name),

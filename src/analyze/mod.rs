@@ -2,14 +2,16 @@
 //! gives findings and the incident changes they imply. Pure functions, tested
 //! with tables; trends and correlation across targets come later.
 
+mod correlate;
 pub mod files;
 pub mod finding;
 mod findings;
 mod incidents;
 
+pub use correlate::{History, IncidentChanges, Resolution, Root, Streak, Symptom, correlate};
 pub use finding::{Finding, FindingKind, Severity, Target, fingerprint};
 pub use findings::{findings, human_kib};
-pub use incidents::{IncidentChanges, OpenIncident, Resolution, correlate, healthy_again};
+pub use incidents::{OpenIncident, healthy_again};
 
 use crate::collect::Sweep;
 use crate::config::Inventory;
@@ -25,11 +27,12 @@ pub fn analyze(
     inventory: &Inventory,
     sweep: &Sweep,
     open: &[OpenIncident],
+    history: &History,
     more: Vec<Finding>,
 ) -> Analysis {
     let mut findings = findings(inventory, sweep);
     findings.extend(more);
-    let changes = correlate(inventory, sweep, &findings, open);
+    let changes = correlate(inventory, sweep, &findings, open, history);
     Analysis { findings, changes }
 }
 

@@ -21,6 +21,9 @@ pub struct Inventory {
     /// Extra redaction patterns, already compiled once by validation.
     pub redact: Vec<String>,
     pub sync: Option<Sync>,
+    /// Target key → the target keys it needs; a failing dependency explains
+    /// its dependents.
+    pub depends_on: BTreeMap<String, Vec<String>>,
 }
 
 /// A remote the ops repository is kept in step with.
@@ -32,6 +35,26 @@ pub struct Sync {
 }
 
 impl Inventory {
+    /// Consecutive failing sweeps before an incident on `target_key` opens.
+    pub fn open_after(&self, target_key: &str) -> u32 {
+        self.check_of(target_key)
+            .and_then(|c| c.open_after)
+            .unwrap_or(self.policy.open_after)
+            .max(1)
+    }
+
+    /// Consecutive healthy sweeps before an incident on `target_key` resolves.
+    pub fn resolve_after(&self, target_key: &str) -> u32 {
+        self.check_of(target_key)
+            .and_then(|c| c.resolve_after)
+            .unwrap_or(self.policy.resolve_after)
+            .max(1)
+    }
+
+    fn check_of(&self, target_key: &str) -> Option<&HttpCheck> {
+        self.check(target_key.strip_prefix("check/")?)
+    }
+
     pub fn host(&self, name: &str) -> Option<&Host> {
         self.hosts.iter().find(|h| h.name == name)
     }
@@ -152,6 +175,9 @@ pub struct HttpCheck {
     pub connect_to: Option<std::net::IpAddr>,
     pub proxy: Option<ProxyLink>,
     pub backend: Option<BackendLink>,
+    /// Overrides of the policy's hysteresis for this check.
+    pub open_after: Option<u32>,
+    pub resolve_after: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

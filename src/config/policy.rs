@@ -29,6 +29,15 @@ pub struct Policy {
     /// How long verification re-probes a target before calling a fix failed,
     /// unless the playbook says otherwise.
     pub verify_timeout: Duration,
+    /// Consecutive failing sweeps before an incident opens (checks may override).
+    pub open_after: u32,
+    /// Consecutive healthy sweeps before an incident resolves (checks may
+    /// override); a fix that verified resolves at once.
+    pub resolve_after: u32,
+    /// A target whose state changed this often within `flapping_window` is
+    /// flapping: medic stops fixing it and escalates.
+    pub flapping_changes: u32,
+    pub flapping_window: Duration,
 }
 
 impl Default for Policy {
@@ -43,6 +52,10 @@ impl Default for Policy {
             data_tags: ["production-data".to_string()].into(),
             critical_tags: ["critical".to_string()].into(),
             verify_timeout: Duration::from_secs(60),
+            open_after: 1,
+            resolve_after: 2,
+            flapping_changes: 4,
+            flapping_window: Duration::from_secs(20 * 60),
         }
     }
 }

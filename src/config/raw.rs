@@ -22,6 +22,8 @@ pub struct RawInventory {
     /// Extra redaction patterns (regexes) on top of medic's defaults.
     pub redact: Option<Spanned<Vec<Spanned<String>>>>,
     pub sync: Option<Spanned<RawSync>>,
+    /// Target key → the target keys it needs (`check/app: [db/container/postgres]`).
+    pub depends_on: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The safety policy's knobs; see `config::policy::Policy` for meanings.
@@ -37,6 +39,10 @@ pub struct RawPolicy {
     pub verify_timeout: Option<Spanned<String>>,
     pub data_tags: Option<Vec<String>>,
     pub critical_tags: Option<Vec<String>>,
+    pub open_after: Option<Spanned<u32>>,
+    pub resolve_after: Option<Spanned<u32>>,
+    pub flapping_changes: Option<Spanned<u32>>,
+    pub flapping_window: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +168,11 @@ pub struct RawCheck {
     pub proxy: Option<Spanned<RawProxyLink>>,
     /// The container behind the proxy.
     pub backend: Option<Spanned<RawBackendLink>>,
+    /// Targets this check needs (`db/container/postgres`).
+    pub depends_on: Vec<Spanned<String>>,
+    /// Consecutive failing sweeps before an incident opens / healthy ones before it resolves.
+    pub open_after: Option<Spanned<u32>>,
+    pub resolve_after: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -35,6 +35,8 @@ pub struct DecideInput<'a> {
     /// Targets a person told medic to keep its hands off (by reverting one of
     /// its fixes), until `medic reset`.
     pub holds: &'a [Hold],
+    /// Targets whose state keeps changing: medic stops fixing them and escalates.
+    pub flapping: &'a [String],
 }
 
 /// What deciding needs to know of one open incident.

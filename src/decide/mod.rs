@@ -146,6 +146,16 @@ fn judge(
     if let Some(hold) = input.holds.iter().find(|h| h.target_key == key) {
         return (Verdict::Escalate, hold.reason.clone());
     }
+    if input.flapping.contains(&key) {
+        return (
+            Verdict::Escalate,
+            format!(
+                "`{key}` is flapping ({} or more state changes within {}); medic stops fixing it until it settles",
+                policy.flapping_changes,
+                humantime::format_duration(policy.flapping_window)
+            ),
+        );
+    }
     if input.busy_targets.contains(&key) {
         return (
             Verdict::Hold,

@@ -140,6 +140,7 @@ struct World {
     pause: Option<Pause>,
     busy: Vec<String>,
     holds: Vec<super::Hold>,
+    flapping: Vec<String>,
 }
 
 impl World {
@@ -158,6 +159,7 @@ impl World {
             pause: None,
             busy: Vec::new(),
             holds: Vec::new(),
+            flapping: Vec::new(),
         }
     }
 
@@ -328,6 +330,7 @@ impl World {
             pause: self.pause.as_ref(),
             busy_targets: &self.busy,
             holds: &self.holds,
+            flapping: &self.flapping,
         })
     }
 }

@@ -38,6 +38,8 @@ pub struct Gathered {
     pub pause: Option<Pause>,
     pub busy: Vec<String>,
     pub holds: Vec<Hold>,
+    /// Target keys flapping in this sweep (correlation says so).
+    pub flapping: Vec<String>,
 }
 
 impl Gathered {
@@ -58,6 +60,7 @@ impl Gathered {
             pause: self.pause.as_ref(),
             busy_targets: &self.busy,
             holds: &self.holds,
+            flapping: &self.flapping,
         }
     }
 }
@@ -163,6 +166,7 @@ pub fn gather(
         pause,
         busy,
         holds: super::files::holds(db)?,
+        flapping: Vec::new(),
     })
 }
 
@@ -189,22 +193,31 @@ fn approval_state(c: &CommittedApproval) -> ApprovalState {
 
 /// Actions a killed run left `running`: settled by what this run's sweep
 /// saw, never repeated in the same run.
-pub fn settle_interrupted(db: &Connection, now: Timestamp) -> anyhow::Result<Vec<String>> {
+/// `healthy` holds the incidents this run's sweep saw healthy (resolved, or
+/// on their way to it); an interrupted action on one of those did its job,
+/// and the incident resolves as if the fix had been verified.
+pub fn settle_interrupted(
+    db: &Connection,
+    run: i64,
+    healthy: &std::collections::BTreeSet<i64>,
+    now: Timestamp,
+) -> anyhow::Result<Vec<String>> {
     let mut busy = Vec::new();
     for action in store::unfinished_actions(db)? {
-        let still_open = store::incident(db, action.incident)?.is_some_and(|i| i.is_open());
-        let (status, outcome) = if still_open {
-            (
-                "interrupted",
-                "interrupted: the run doing it was killed; the target was still failing on the next run, so medic did not repeat it then",
-            )
+        if healthy.contains(&action.incident) {
+            let outcome =
+                "interrupted: the run doing it was killed; the target was healthy on the next run";
+            store::finish_action(db, action.id, "succeeded", outcome, now)?;
+            let resolution = format!(
+                "fixed by `{}` (its run was killed; the target was healthy on the next run)",
+                action.playbook
+            );
+            store::resolve_incident(db, action.incident, run, &resolution, now)?;
         } else {
-            (
-                "succeeded",
-                "interrupted: the run doing it was killed; the target was healthy on the next run",
-            )
-        };
-        store::finish_action(db, action.id, status, outcome, now)?;
+            let outcome = "interrupted: the run doing it was killed; the target was still failing on the next run, \
+                           so medic did not repeat it then";
+            store::finish_action(db, action.id, "interrupted", outcome, now)?;
+        }
         busy.push(action.target_key);
     }
     Ok(busy)
@@ -401,6 +414,7 @@ async fn execute(
         Outcome::Verified { reason } => {
             let resolution = format!("fixed by `{}` ({reason})", playbook.name);
             store::resolve_incident(ctx.db, incident.id, ctx.run, &resolution, Timestamp::now())?;
+            recheck_symptoms(ctx, incident.id).await?;
             notes.lines.push(format!(
                 "Fixed #{} with `{}` in {took}: {}",
                 incident.id, playbook.name, incident.summary
@@ -532,4 +546,72 @@ fn request_approval(
 
 fn yaml_quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
+}
+
+/// After a root is fixed, its dependents are looked at again: those healthy
+/// now are cleared; the others are left for the next sweep to judge on
+/// their own.
+async fn recheck_symptoms(ctx: &FixContext<'_>, incident: i64) -> anyhow::Result<()> {
+    for symptom in store::symptoms(ctx.db, incident)?
+        .into_iter()
+        .filter(|s| s.cleared_at.is_none())
+    {
+        let Some(target) = target_of_key(ctx.inventory, &symptom.target_key) else {
+            continue;
+        };
+        let kind = match &target {
+            crate::analyze::Target::Check { .. } => FindingKind::CheckFailing,
+            crate::analyze::Target::Unit { .. } => FindingKind::UnitFailed,
+            crate::analyze::Target::Disk { .. } => FindingKind::DiskAboveThreshold,
+            crate::analyze::Target::Host { .. } => FindingKind::HostUnreachable,
+            _ => FindingKind::ContainerStopped,
+        };
+        let look = crate::act::verify::until_healthy(
+            ctx.inventory,
+            ctx.http,
+            kind,
+            &target,
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+        if look.result.is_ok() {
+            let how = format!("re-checked after the fix of #{incident}: healthy");
+            store::clear_symptom(
+                ctx.db,
+                incident,
+                &symptom.target_key,
+                &how,
+                Timestamp::now(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The target a key names, for the kinds a symptom can be.
+fn target_of_key(inventory: &Inventory, key: &str) -> Option<crate::analyze::Target> {
+    use crate::analyze::Target;
+    if let Some(name) = key.strip_prefix("check/") {
+        return inventory.check(name).map(|_| Target::Check {
+            name: name.to_string(),
+        });
+    }
+    let mut parts = key.splitn(3, '/');
+    let host = parts.next()?.to_string();
+    Some(match (parts.next(), parts.next()) {
+        (None, _) => Target::Host { host },
+        (Some("container"), Some(name)) => Target::Container {
+            host,
+            name: name.to_string(),
+        },
+        (Some("unit"), Some(name)) => Target::Unit {
+            host,
+            name: name.to_string(),
+        },
+        (Some("disk"), Some(mount)) => Target::Disk {
+            host,
+            mount: mount.to_string(),
+        },
+        _ => return None,
+    })
 }

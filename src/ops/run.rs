@@ -47,13 +47,29 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
     let repo = repo.with_redactor(redactor.clone());
     let sweep = collect::sweep(&inventory).await;
     let files = super::files::plan(&conn, &repo, &inventory, &sweep, &redactor)?;
-    let analysis = analyze::analyze(&inventory, &sweep, &open, files.findings.clone());
+    let history = store::history(&conn, inventory.policy.flapping_window, Timestamp::now())?;
+    let analysis = analyze::analyze(&inventory, &sweep, &open, &history, files.findings.clone());
 
     let tx = conn
         .transaction()
         .context("starting the run's transaction")?;
     let run_id = store::record_sweep(&tx, &inventory, &sweep)?;
     let applied = store::apply_changes(&tx, run_id, &analysis.changes, Timestamp::now())?;
+    store::save_streaks(&tx, &analysis.changes.streaks)?;
+    let opened_ids = analysis
+        .changes
+        .opened
+        .iter()
+        .map(|f| f.fingerprint())
+        .zip(applied.opened.iter().copied())
+        .collect();
+    store::attach_symptoms(
+        &tx,
+        &analysis.changes.symptoms,
+        &opened_ids,
+        Timestamp::now(),
+    )?;
+    clear_symptoms_of_resolved(&tx, &analysis)?;
     tx.execute(
         "UPDATE runs SET findings = ?2 WHERE id = ?1",
         rusqlite::params![run_id, analysis.findings.len() as i64],
@@ -67,9 +83,10 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
     // killed run leaves a trace the next one settles.
     let now = Timestamp::now();
     let policy = &inventory.policy;
-    let busy = fix::settle_interrupted(&conn, now)?;
+    let busy = fix::settle_interrupted(&conn, run_id, &healthy_now(&analysis, &open), now)?;
     let mut gathered = fix::gather(&conn, &repo, &inventory, policy, now)?;
     gathered.busy.extend(busy);
+    gathered.flapping = analysis.changes.flapping.iter().cloned().collect();
     let plan = decide::decide(&gathered.input(now, &playbooks, policy));
     let client = collect::http::client();
     let mut notes = record::Notes::default();
@@ -151,6 +168,53 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(super::EXIT_ERROR));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Incidents this sweep saw healthy: resolved, or counting healthy sweeps.
+fn healthy_now(
+    analysis: &analyze::Analysis,
+    open: &[analyze::OpenIncident],
+) -> std::collections::BTreeSet<i64> {
+    let mut healthy: std::collections::BTreeSet<i64> =
+        analysis.changes.resolved.iter().map(|r| r.id).collect();
+    for incident in open {
+        if analysis
+            .changes
+            .streaks
+            .get(&incident.fingerprint)
+            .is_some_and(|s| s.healthy > 0)
+        {
+            healthy.insert(incident.id);
+        }
+    }
+    healthy
+}
+
+/// A root that resolved on its own: its symptoms this sweep found nothing
+/// wrong with are healthy too.
+fn clear_symptoms_of_resolved(
+    conn: &rusqlite::Connection,
+    analysis: &analyze::Analysis,
+) -> anyhow::Result<()> {
+    let failing: std::collections::BTreeSet<String> =
+        analysis.findings.iter().map(|f| f.target.key()).collect();
+    for resolution in &analysis.changes.resolved {
+        for symptom in store::symptoms(conn, resolution.id)?
+            .into_iter()
+            .filter(|s| s.cleared_at.is_none())
+        {
+            if !failing.contains(&symptom.target_key) {
+                store::clear_symptom(
+                    conn,
+                    resolution.id,
+                    &symptom.target_key,
+                    "is healthy again with its root",
+                    Timestamp::now(),
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The second pass for incidents not diagnosed yet: gather their context

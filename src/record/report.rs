@@ -95,6 +95,12 @@ pub fn render_report(incident: &IncidentRecord) -> Result<String, RenderError> {
         duration => duration,
         recovered_after => recovered_after,
         escalation => &incident.escalation,
+        symptoms => incident.symptoms.iter().map(|s| context! {
+            target => &s.target_key,
+            summary => &s.summary,
+            since => human_time(s.first_seen),
+            cleared => s.cleared.clone().unwrap_or_default(),
+        }).collect::<Vec<_>>(),
         diagnosis => incident.diagnosis.as_ref().map(Serde),
         diagnosed => incident.diagnosed,
         fix_params => incident.diagnosis.as_ref().map(|d| {

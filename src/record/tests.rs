@@ -53,6 +53,7 @@ fn incident(status: &str) -> IncidentRecord {
         diagnosed: false,
         events,
         actions: Vec::new(),
+        symptoms: Vec::new(),
     }
 }
 

@@ -138,15 +138,23 @@ pub fn resolve_incident(
     reason: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    let changed = conn.execute(
         "UPDATE incidents SET status = 'resolved', resolved_at = ?2, resolution = ?3, escalation = NULL
          WHERE id = ?1 AND status = 'open'",
         params![id, secs(now), reason],
     )?;
+    if changed == 0 {
+        return Ok(());
+    }
     add_event(conn, id, Some(run), "resolved", reason, now)?;
     conn.execute(
         "UPDATE runs SET resolved = resolved + 1 WHERE id = ?1",
         [run],
+    )?;
+    // A verified fix ends the failing streak too.
+    conn.execute(
+        "DELETE FROM streaks WHERE fingerprint = (SELECT fingerprint FROM incidents WHERE id = ?1)",
+        [id],
     )?;
     Ok(())
 }
@@ -206,6 +214,7 @@ pub struct IncidentRecord {
     pub diagnosed: bool,
     pub events: Vec<EventRecord>,
     pub actions: Vec<super::actions::ActionRecord>,
+    pub symptoms: Vec<super::correlation::SymptomRecord>,
 }
 
 impl IncidentRecord {
@@ -275,6 +284,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Parts> {
         diagnosed: row.get(18)?,
         events: Vec::new(),
         actions: Vec::new(),
+        symptoms: Vec::new(),
     };
     Ok((
         record,
@@ -305,6 +315,7 @@ fn complete(
         })?
         .collect::<Result<_, _>>()?;
     record.actions = super::actions::incident_actions(conn, record.id)?;
+    record.symptoms = super::correlation::symptoms(conn, record.id)?;
     Ok(record)
 }
 

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_actions.sql"),
     include_str!("migrations/003_files.sql"),
     include_str!("migrations/004_diagnosis.sql"),
+    include_str!("migrations/007_correlation.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

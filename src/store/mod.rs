@@ -3,6 +3,7 @@
 //! a run's writes go through one transaction.
 
 mod actions;
+mod correlation;
 mod files;
 mod incidents;
 mod migrate;
@@ -19,6 +20,9 @@ pub use actions::{
     ActionRecord, Backup, NewAction, StepRecord, actions_since, add_reset, backups,
     explicit_resets, finish_action, incident_actions, incident_target_key, record_step, resets,
     save_backup, start_action, unfinished_actions,
+};
+pub use correlation::{
+    SymptomRecord, attach_symptoms, clear_symptom, history, save_streaks, symptoms,
 };
 pub use files::{KnownFile, Revert, add_revert, file_version, known_file, remember_file, reverts};
 pub use incidents::{

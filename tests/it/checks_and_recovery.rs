@@ -36,6 +36,12 @@ fn a_failing_http_check_opens_an_incident_and_resolves_when_it_passes() {
 
     server.answer(200, "Calibre library");
     ops.medic_ok(&["run"]);
+    assert_eq!(
+        ops.open_incidents().len(),
+        1,
+        "one healthy sweep is not enough (resolve_after 2)"
+    );
+    ops.medic_ok(&["run"]);
     assert!(ops.open_incidents().is_empty());
     let status = ops.medic_ok(&["status"]).stdout();
     assert!(
@@ -108,6 +114,7 @@ fn a_lost_database_is_rebuilt_from_the_reports() {
 
     lab.host("nas")
         .set_container(FakeContainer::running("calibre"));
+    ops.medic_ok(&["run"]);
     ops.medic_ok(&["run"]);
     assert!(ops.open_incidents().is_empty());
     assert_eq!(

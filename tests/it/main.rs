@@ -9,6 +9,7 @@ mod support;
 
 mod check;
 mod checks_and_recovery;
+mod correlation;
 mod lock;
 mod plan;
 mod proxy;

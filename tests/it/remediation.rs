@@ -302,7 +302,11 @@ fn fixes_that_hold_briefly_never_exceed_three_an_hour() {
     let lab = Lab::new()
         .host("box", |h| h.container(FakeContainer::exited("app", 1)))
         .start();
-    let ops = ops_for(&lab, "");
+    // Flapping would stop it sooner; here the hourly limit is what is shown.
+    let ops = Ops::with_playbooks(&format!(
+        "{}policy:\n  verify_timeout: 4s\n  flapping_changes: 100\n",
+        lab.inventory_yaml()
+    ));
     for round in 1..=4 {
         lab.host("box")
             .set_container(FakeContainer::exited("app", 1));

@@ -91,6 +91,12 @@ fn a_stopped_container_opens_one_incident_commits_once_and_resolves() {
     lab.host("nas")
         .set_container(FakeContainer::running("calibre"));
     ops.medic_ok(&["run"]);
+    assert_eq!(
+        ops.open_incidents().len(),
+        1,
+        "healthy once: not resolved yet (resolve_after 2)"
+    );
+    ops.medic_ok(&["run"]);
     assert!(ops.open_incidents().is_empty());
     assert_eq!(
         ops.subjects()[0],
@@ -105,7 +111,7 @@ fn a_stopped_container_opens_one_incident_commits_once_and_resolves() {
         "{report}"
     );
     assert!(ops.read("reports/STATUS.md").contains("No open incidents"));
-    assert_eq!(ops.runs(), 3);
+    assert_eq!(ops.runs(), 4);
 }
 
 #[test]
@@ -149,6 +155,7 @@ fn an_unreachable_host_is_a_finding_and_the_others_are_still_swept() {
     assert_eq!(reached, vec!["nas", "web"]);
 
     lab.host("pi").start_sshd();
+    ops.medic_ok(&["run"]);
     ops.medic_ok(&["run"]);
     let open: Vec<String> = ops
         .open_incidents()

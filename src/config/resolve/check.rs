@@ -58,9 +58,27 @@ impl Resolver {
             Some(s) => s.value,
             None => 200,
         };
+        let mut sweeps = |value: &Option<Spanned<u32>>, what: &str| match value {
+            Some(v) if !(1..=100).contains(&v.value) => {
+                self.problem(
+                    &v.location,
+                    format!(
+                        "check `{name}`: `{what}` must be from 1 to 100, found {}",
+                        v.value
+                    ),
+                );
+                None
+            }
+            Some(v) => Some(v.value),
+            None => None,
+        };
+        let open_after = sweeps(&raw.open_after, "open_after");
+        let resolve_after = sweeps(&raw.resolve_after, "resolve_after");
         HttpCheck {
             name: name.to_string(),
             url,
+            open_after,
+            resolve_after,
             host: raw.host.as_ref().map(|h| h.value.clone()),
             expect_status,
             body_contains: raw.body_contains.clone(),
@@ -152,5 +170,82 @@ impl Resolver {
                 );
             }
         }
+    }
+}
+
+impl Resolver {
+    /// Merges `depends_on` (top level and on checks) and checks that every
+    /// key names a host or check of the inventory.
+    pub(super) fn depends_on(
+        &mut self,
+        top: &BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+        raw_checks: &BTreeMap<String, Spanned<RawCheck>>,
+        hosts: &[Host],
+        checks: &[HttpCheck],
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut edges: Vec<(String, &Location, &Spanned<String>)> = Vec::new();
+        for (dependent, needs) in top {
+            for need in &needs.value {
+                edges.push((dependent.clone(), &needs.location, need));
+            }
+        }
+        for (name, raw) in raw_checks {
+            for need in &raw.depends_on {
+                edges.push((format!("check/{name}"), &raw.location, need));
+            }
+        }
+        for (dependent, at, need) in edges {
+            let mut ok = true;
+            for key in [dependent.as_str(), need.value.as_str()] {
+                if let Some(problem) = unknown_target(key, hosts, checks) {
+                    let location = if key == need.value {
+                        &need.location
+                    } else {
+                        at
+                    };
+                    self.problem(location, format!("depends_on: {problem}"));
+                    ok = false;
+                }
+            }
+            let (dependent, need) = (normal_key(&dependent), normal_key(&need.value));
+            if ok && dependent != need {
+                graph.entry(dependent).or_default().push(need);
+            }
+        }
+        graph
+    }
+}
+
+/// `db/unit/postgresql` means `db/unit/postgresql.service`, as on hosts.
+fn normal_key(key: &str) -> String {
+    let parts: Vec<&str> = key.splitn(3, '/').collect();
+    match parts.as_slice() {
+        [host, "unit", unit] => {
+            let unit = super::host::normalize_unit(unit).unwrap_or_else(|| unit.to_string());
+            format!("{host}/unit/{unit}")
+        }
+        _ => key.to_string(),
+    }
+}
+
+/// Why `key` names nothing in the inventory, if it does not.
+fn unknown_target(key: &str, hosts: &[Host], checks: &[HttpCheck]) -> Option<String> {
+    if let Some(check) = key.strip_prefix("check/") {
+        return (!checks.iter().any(|c| c.name == check))
+            .then(|| format!("`{key}` names check `{check}`, which is not in the inventory"));
+    }
+    let host = key.split('/').next().unwrap_or(key);
+    if !hosts.iter().any(|h| h.name == host) {
+        return Some(format!(
+            "`{key}` names host `{host}`, which is not in the inventory"
+        ));
+    }
+    let kind = key.split('/').nth(1);
+    match kind {
+        None | Some("container" | "unit" | "disk" | "file") => None,
+        Some(other) => Some(format!(
+            "`{key}`: `{other}` is not a kind of target (use HOST, HOST/container/NAME, HOST/unit/NAME, HOST/disk/MOUNT or check/NAME)"
+        )),
     }
 }

@@ -135,7 +135,7 @@ impl Resolver {
 }
 
 /// `nginx` means `nginx.service`, as it does for systemctl.
-fn normalize_unit(name: &str) -> Option<String> {
+pub(super) fn normalize_unit(name: &str) -> Option<String> {
     const TYPES: [&str; 11] = [
         "service",
         "socket",

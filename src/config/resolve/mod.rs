@@ -54,6 +54,7 @@ struct Merged {
     pub(super) policy: Option<Spanned<RawPolicy>>,
     pub(super) redact: Option<Spanned<Vec<Spanned<String>>>>,
     pub(super) sync: Option<Spanned<super::raw::RawSync>>,
+    pub(super) depends_on: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
 impl Resolver {
@@ -73,6 +74,7 @@ impl Resolver {
             self.merge_single(&mut m.policy, file.policy, "policy");
             self.merge_single(&mut m.redact, file.redact, "redact");
             self.merge_single(&mut m.sync, file.sync, "sync");
+            self.merge_named(&mut m.depends_on, file.depends_on, "depends_on entry");
             self.merge_named(&mut m.hosts, file.hosts, "host");
             self.merge_named(&mut m.groups, file.groups, "group");
             self.merge_named(&mut m.checks, file.checks, "check");
@@ -182,6 +184,7 @@ impl Resolver {
         self.check_links(&m.checks, &checks, &hosts);
         let redact = self.redact(m.redact.as_ref());
         let sync = self.sync(m.sync.as_ref());
+        let depends_on = self.depends_on(&m.depends_on, &m.checks, &hosts, &checks);
         Inventory {
             settings,
             ssh,
@@ -191,6 +194,7 @@ impl Resolver {
             policy,
             redact,
             sync,
+            depends_on,
         }
     }
 

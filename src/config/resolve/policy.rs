@@ -84,6 +84,21 @@ impl Resolver {
             1000,
             defaults.failure_rate_min_attempts,
         );
+        let open_after = count(&raw.open_after, "open_after", 1, 100, defaults.open_after);
+        let resolve_after = count(
+            &raw.resolve_after,
+            "resolve_after",
+            1,
+            100,
+            defaults.resolve_after,
+        );
+        let flapping_changes = count(
+            &raw.flapping_changes,
+            "flapping_changes",
+            2,
+            100,
+            defaults.flapping_changes,
+        );
         let failure_rate_percent = match &raw.failure_rate_percent {
             Some(p) if !(0.0..100.0).contains(&p.value) => {
                 self.problem(
@@ -126,6 +141,14 @@ impl Resolver {
                 .critical_tags
                 .clone()
                 .map_or(defaults.critical_tags, |t| t.into_iter().collect()),
+            open_after,
+            resolve_after,
+            flapping_changes,
+            flapping_window: self.duration(
+                raw.flapping_window.as_ref(),
+                "policy.flapping_window",
+                defaults.flapping_window,
+            ),
         }
     }
 }

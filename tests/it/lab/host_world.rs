@@ -194,3 +194,17 @@ fn replace_dir(staging: &Path, target: &Path) {
     fs::rename(staging, target).unwrap_or_else(|e| panic!("rename {}: {e}", staging.display()));
     state_fs::remove(&old);
 }
+
+/// Whether the fake container `name` runs, read straight from a host's state
+/// directory (for threads that cannot hold the `Lab`, e.g. a fake app that
+/// answers according to its database).
+pub fn container_running_in(state_dir: &Path, name: &str) -> bool {
+    let Ok(entries) = fs::read_dir(state_dir.join("containers")) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let dir = entry.path();
+        fs::read_to_string(dir.join("name")).is_ok_and(|n| n.trim() == name)
+            && fs::read_to_string(dir.join("state")).is_ok_and(|s| s.trim() == "running")
+    })
+}

@@ -54,6 +54,7 @@ mod fake_unit;
 mod host;
 mod host_shims;
 mod host_world;
+pub use host_world::container_running_in;
 mod http_backend;
 mod http_get;
 mod inventory;

@@ -439,9 +439,9 @@ fn open_calibre() -> OpenIncident {
 fn a_new_finding_opens_and_a_persisting_one_updates() {
     let inv = inventory();
     let s = stopped_calibre();
-    let first = analyze(&inv, &s, &[], vec![]);
+    let first = analyze(&inv, &s, &[], &History::default(), vec![]);
     assert_eq!(first.changes.opened.len(), 1);
-    let again = analyze(&inv, &s, &[open_calibre()], vec![]);
+    let again = analyze(&inv, &s, &[open_calibre()], &History::default(), vec![]);
     assert!(again.changes.opened.is_empty());
     assert_eq!(again.changes.persisting.len(), 1);
     assert_eq!(again.changes.persisting[0].0, 7);
@@ -494,7 +494,7 @@ fn resolution_needs_a_look_at_the_target() {
         ),
     ];
     for (name, s, expected) in cases {
-        let changes = analyze(&inv, &s, &[open_calibre()], vec![]).changes;
+        let changes = analyze(&inv, &s, &[open_calibre()], &healthy_once(), vec![]).changes;
         assert_eq!(
             changes.resolved.first().map(|r| r.reason.as_str()),
             expected,
@@ -519,9 +519,25 @@ fn an_incident_whose_host_left_the_inventory_resolves() {
         checks: vec![],
         files: vec![],
     };
-    let changes = analyze(&inv, &s, &[open_calibre()], vec![]).changes;
+    let changes = analyze(&inv, &s, &[open_calibre()], &healthy_once(), vec![]).changes;
     assert_eq!(
         changes.resolved[0].reason,
         "host `nas` is no longer in the inventory"
     );
 }
+
+/// The open calibre incident was seen healthy once already, so one more
+/// healthy sweep resolves it (the default `resolve_after` is 2).
+fn healthy_once() -> History {
+    let mut history = History::default();
+    history.streaks.insert(
+        "container_stopped:nas/container/calibre".into(),
+        Streak {
+            failing: 0,
+            healthy: 1,
+        },
+    );
+    history
+}
+
+mod correlation;
