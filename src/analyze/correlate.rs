@@ -136,6 +136,11 @@ pub fn correlate(
             healthy: streak.healthy.saturating_add(1),
         };
         let gone = reason.contains("no longer");
+        let reason = if incident.kind.is_trend() {
+            "the trend no longer predicts trouble".to_string()
+        } else {
+            reason
+        };
         if gone || streak.healthy >= inventory.resolve_after(&incident.target.key()) {
             changes.resolved.push(Resolution {
                 id: incident.id,

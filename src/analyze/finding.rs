@@ -104,11 +104,18 @@ pub enum FindingKind {
     ProbeFailed,
     /// A managed file differs from what medic last wrote or backed up.
     FileDrift,
+    /// Trends: predicted trouble, before it happens.
+    DiskFillingUp,
+    SwapRising,
+    MemoryLow,
+    RestartsFrequent,
+    LatencyDegraded,
+    CertificateExpiring,
 }
 
 impl FindingKind {
     /// Every kind, in the order they are listed to people.
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 17] = [
         FindingKind::HostUnreachable,
         FindingKind::HostKeyRejected,
         FindingKind::ContainerStopped,
@@ -120,6 +127,12 @@ impl FindingKind {
         FindingKind::DiskAboveThreshold,
         FindingKind::ProbeFailed,
         FindingKind::FileDrift,
+        FindingKind::DiskFillingUp,
+        FindingKind::SwapRising,
+        FindingKind::MemoryLow,
+        FindingKind::RestartsFrequent,
+        FindingKind::LatencyDegraded,
+        FindingKind::CertificateExpiring,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -135,12 +148,31 @@ impl FindingKind {
             FindingKind::DiskAboveThreshold => "disk_above_threshold",
             FindingKind::ProbeFailed => "probe_failed",
             FindingKind::FileDrift => "file_drift",
+            FindingKind::DiskFillingUp => "disk_filling_up",
+            FindingKind::SwapRising => "swap_rising",
+            FindingKind::MemoryLow => "memory_low",
+            FindingKind::RestartsFrequent => "restarts_frequent",
+            FindingKind::LatencyDegraded => "latency_degraded",
+            FindingKind::CertificateExpiring => "certificate_expiring",
         }
     }
 
     /// For titles: `container stopped`.
     pub fn title(self) -> String {
         self.as_str().replace('_', " ")
+    }
+
+    /// Whether this kind predicts trouble from a trend rather than seeing it.
+    pub fn is_trend(self) -> bool {
+        matches!(
+            self,
+            FindingKind::DiskFillingUp
+                | FindingKind::SwapRising
+                | FindingKind::MemoryLow
+                | FindingKind::RestartsFrequent
+                | FindingKind::LatencyDegraded
+                | FindingKind::CertificateExpiring
+        )
     }
 
     pub fn parse(text: &str) -> Option<FindingKind> {

@@ -7,11 +7,14 @@ pub mod files;
 pub mod finding;
 mod findings;
 mod incidents;
+mod trend_findings;
+pub mod trends;
 
 pub use correlate::{History, IncidentChanges, Resolution, Root, Streak, Symptom, correlate};
 pub use finding::{Finding, FindingKind, Severity, Target, fingerprint};
 pub use findings::{findings, human_kib};
 pub use incidents::{OpenIncident, healthy_again};
+pub use trend_findings::{TrendData, trend_findings};
 
 use crate::collect::Sweep;
 use crate::config::Inventory;

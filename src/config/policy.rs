@@ -38,6 +38,8 @@ pub struct Policy {
     /// flapping: medic stops fixing it and escalates.
     pub flapping_changes: u32,
     pub flapping_window: Duration,
+    /// The thresholds of trend analysis (the defaults).
+    pub trends: crate::analyze::trends::TrendPolicy,
 }
 
 impl Default for Policy {
@@ -56,6 +58,7 @@ impl Default for Policy {
             resolve_after: 2,
             flapping_changes: 4,
             flapping_window: Duration::from_secs(20 * 60),
+            trends: Default::default(),
         }
     }
 }

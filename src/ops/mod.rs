@@ -25,6 +25,7 @@ mod lock;
 mod paths;
 mod plan;
 mod run;
+mod stats;
 mod tables;
 mod views;
 
@@ -55,6 +56,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reset { target } => control::reset(&paths, &target),
         Command::Rollback { incident } => control::rollback(&paths, incident).await,
         Command::Status { json } => views::status(&paths, json),
+        Command::Stats { days, json } => stats::stats(&paths, days, json),
         Command::Incidents {
             command: None,
             all,

@@ -48,12 +48,20 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
     let sweep = collect::sweep(&inventory).await;
     let files = super::files::plan(&conn, &repo, &inventory, &sweep, &redactor)?;
     let history = store::history(&conn, inventory.policy.flapping_window, Timestamp::now())?;
-    let analysis = analyze::analyze(&inventory, &sweep, &open, &history, files.findings.clone());
 
     let tx = conn
         .transaction()
         .context("starting the run's transaction")?;
     let run_id = store::record_sweep(&tx, &inventory, &sweep)?;
+    // Trends read the series this sweep just extended (inside the transaction).
+    let trends = store::trend_data(&tx, sweep.finished_at, &inventory.policy.trends)?;
+    let mut more = files.findings.clone();
+    more.extend(analyze::trend_findings(
+        &trends,
+        sweep.finished_at.as_second(),
+        &inventory.policy.trends,
+    ));
+    let analysis = analyze::analyze(&inventory, &sweep, &open, &history, more);
     let applied = store::apply_changes(&tx, run_id, &analysis.changes, Timestamp::now())?;
     store::save_streaks(&tx, &analysis.changes.streaks)?;
     let opened_ids = analysis

@@ -78,7 +78,7 @@ pub fn show_incident(paths: &Paths, id: i64, json: bool) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-fn no_database(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn no_database(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     if json {
         out!("null");
     } else {

@@ -7,8 +7,10 @@ mod correlation;
 mod files;
 mod incidents;
 mod migrate;
+mod stats;
 mod status;
 mod sweep;
+mod trend_data;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,8 +33,10 @@ pub use incidents::{
     set_diagnosis, set_escalation, unreported,
 };
 pub use migrate::schema_version;
+pub use stats::{KindStats, Mean, Rate, Stats, stats};
 pub use status::{CheckRow, HostRow, StatusView, TargetRow, status};
 pub use sweep::{record_sweep, update_current};
+pub use trend_data::trend_data;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -15,4 +15,6 @@ mod plan;
 mod proxy;
 mod quickstart;
 mod remediation;
+mod stats;
 mod sweep;
+mod trends;

@@ -19,7 +19,10 @@ fn an_incident_opens_after_open_after_failing_sweeps() {
     let first = analyze(&inv, &stopped_calibre(), &[], &History::default(), vec![]).changes;
     assert!(first.opened.is_empty(), "one failing sweep is not enough");
     assert_eq!(first.streaks[CALIBRE], streak(1, 0));
-    let history = History { streaks: first.streaks.clone(), ..Default::default() };
+    let history = History {
+        streaks: first.streaks.clone(),
+        ..Default::default()
+    };
     let second = analyze(&inv, &stopped_calibre(), &[], &history, vec![]).changes;
     assert_eq!(second.opened.len(), 1);
     assert_eq!(second.streaks[CALIBRE], streak(2, 0));
@@ -39,7 +42,10 @@ fn an_incident_resolves_after_resolve_after_healthy_sweeps_in_a_row() {
     assert!(first.resolved.is_empty(), "one healthy sweep is not enough");
     assert_eq!(first.streaks[CALIBRE], streak(0, 1));
 
-    let history = History { streaks: first.streaks.clone(), ..Default::default() };
+    let history = History {
+        streaks: first.streaks.clone(),
+        ..Default::default()
+    };
     let relapse = analyze(
         &inv,
         &stopped_calibre(),

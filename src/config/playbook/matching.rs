@@ -120,5 +120,9 @@ pub fn target_kind(kind: FindingKind) -> &'static str {
         FindingKind::DiskAboveThreshold => "disk",
         FindingKind::ProbeFailed => "probe",
         FindingKind::FileDrift => "file",
+        FindingKind::DiskFillingUp => "disk",
+        FindingKind::SwapRising | FindingKind::MemoryLow => "host",
+        FindingKind::RestartsFrequent => "container",
+        FindingKind::LatencyDegraded | FindingKind::CertificateExpiring => "check",
     }
 }

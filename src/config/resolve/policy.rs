@@ -144,6 +144,7 @@ impl Resolver {
             open_after,
             resolve_after,
             flapping_changes,
+            trends: defaults.trends.clone(),
             flapping_window: self.duration(
                 raw.flapping_window.as_ref(),
                 "policy.flapping_window",

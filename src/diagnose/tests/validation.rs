@@ -76,7 +76,7 @@ fn finding_kinds() {
         "a list with an unknown name and a mapping",
         &format!("{HEAD}match:\n  kind: [unit_failed, nonsense, {{a: b}}]\n{TAIL}"),
         &[
-            "4:23: unknown value `nonsense` for `match.kind[1]` (expected one of: host_unreachable, host_key_rejected, container_stopped, container_unhealthy, container_missing, unit_failed, unit_missing, check_failing, disk_above_threshold, probe_failed, file_drift)",
+            "4:23: unknown value `nonsense` for `match.kind[1]` (expected one of: host_unreachable, host_key_rejected, container_stopped, container_unhealthy, container_missing, unit_failed, unit_missing, check_failing, disk_above_threshold, probe_failed, file_drift, disk_filling_up, swap_rising, memory_low, restarts_frequent, latency_degraded, certificate_expiring)",
             "4:33: expected a finding kind for `match.kind[2]`, found a mapping",
         ],
     );

@@ -19,6 +19,14 @@ pub struct Disk {
 }
 
 impl Disk {
+    /// The same filesystem with `used` bytes in use.
+    pub(super) fn with_used(&self, used: u64) -> Disk {
+        Disk {
+            used,
+            ..self.clone()
+        }
+    }
+
     /// `total` and `used` in bytes; available is `total - used` (no reserved
     /// blocks).
     pub fn new(mount: &str, total: u64, used: u64) -> Self {

@@ -157,6 +157,28 @@ impl Host {
         self.set_mount(Disk::new(mount, total, used))
     }
 
+    /// What `docker image prune` on this host leaves: the filesystems after
+    /// it freed space (the disks as they are now, with `mount` at `used`).
+    pub fn prune_frees(&self, mount: &str, used: u64) -> &Self {
+        let disks: Vec<Disk> = lock(&self.inner)
+            .disks
+            .iter()
+            .map(|d| {
+                if d.mount() == mount {
+                    d.with_used(used)
+                } else {
+                    d.clone()
+                }
+            })
+            .collect();
+        let dir = self.state.join("after-prune");
+        self.owner().mkdir(&dir);
+        for (file, text) in disk::render_all(&disks) {
+            self.owner().write(&dir.join(file), text);
+        }
+        self
+    }
+
     /// Sets (or adds) a filesystem with a chosen device or type.
     pub fn set_mount(&self, d: Disk) -> &Self {
         let mut inner = lock(&self.inner);

@@ -100,7 +100,7 @@ fn risk_and_triggers() {
         &[
             "3:7: unknown value `lo` for `risk` (did you mean `low`?)",
             "5:11: unknown value `container_stoped` for `triggers[0].kind` (did you mean `container_stopped`?)",
-            "6:11: unknown value `nonsense` for `triggers[1].kind` (expected one of: host_unreachable, host_key_rejected, container_stopped, container_unhealthy, container_missing, unit_failed, unit_missing, check_failing, disk_above_threshold, probe_failed, file_drift)",
+            "6:11: unknown value `nonsense` for `triggers[1].kind` (expected one of: host_unreachable, host_key_rejected, container_stopped, container_unhealthy, container_missing, unit_failed, unit_missing, check_failing, disk_above_threshold, probe_failed, file_drift, disk_filling_up, swap_rising, memory_low, restarts_frequent, latency_degraded, certificate_expiring)",
             "7:5: missing field `kind` in `triggers[2]`",
             "9:25: unknown target fact `target.nam` (did you mean `target.name`?)",
         ],
