@@ -58,6 +58,7 @@ pub fn load(repo: &Path) -> Result<Inventory, ConfigError> {
         Ok(_) => Err(ConfigError::Invalid(problems)),
         Err(mut more) => {
             problems.append(&mut more);
+            sort(&mut problems);
             Err(ConfigError::Invalid(problems))
         }
     }
@@ -72,9 +73,21 @@ pub fn parse(text: &str, file: &str, repo: &Path) -> Result<Inventory, ConfigErr
         Ok(_) => Err(ConfigError::Invalid(problems)),
         Err(mut more) => {
             problems.append(&mut more);
+            sort(&mut problems);
             Err(ConfigError::Invalid(problems))
         }
     }
+}
+
+/// Problems in file, line, column order, however they were found.
+fn sort(problems: &mut [Diagnostic]) {
+    problems.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column).cmp(&(
+            &b.location.file,
+            b.location.line,
+            b.location.column,
+        ))
+    });
 }
 
 fn inventory_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {

@@ -43,6 +43,27 @@ pub struct RawPolicy {
     pub resolve_after: Option<Spanned<u32>>,
     pub flapping_changes: Option<Spanned<u32>>,
     pub flapping_window: Option<Spanned<String>>,
+    pub trends: Option<Spanned<RawTrends>>,
+}
+
+/// The trend thresholds a person may want to tune (see `analyze::trends::TrendPolicy`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawTrends {
+    pub disk_window: Option<Spanned<String>>,
+    pub disk_warning_within: Option<Spanned<String>>,
+    pub disk_critical_within: Option<Spanned<String>>,
+    pub swap_warning_within: Option<Spanned<String>>,
+    pub swap_critical_within: Option<Spanned<String>>,
+    pub memory_floor_percent: Option<Spanned<f64>>,
+    pub restart_min_count: Option<Spanned<u32>>,
+    pub restart_factor: Option<Spanned<f64>>,
+    pub latency_window: Option<Spanned<String>>,
+    pub latency_baseline: Option<Spanned<String>>,
+    pub latency_factor: Option<Spanned<f64>>,
+    pub latency_floor_ms: Option<Spanned<f64>>,
+    pub certificate_warning_within: Option<Spanned<String>>,
+    pub certificate_critical_within: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -207,3 +207,32 @@ fn a_tag_one_typo_from_a_guard_is_an_error() {
     );
     parse_ok("hosts:\n  vault:\n    tags: [production-data, critical, web]\n");
 }
+
+#[test]
+fn trend_thresholds_are_policy_settings() {
+    let inv = parse_ok(
+        "hosts: {a: {}}\npolicy:\n  trends: {disk_window: 12h, restart_factor: 5, latency_floor_ms: 250}\n",
+    );
+    assert_eq!(
+        inv.policy.trends.disk_window,
+        std::time::Duration::from_secs(12 * 3600)
+    );
+    assert_eq!(inv.policy.trends.restart_factor, 5.0);
+    assert_eq!(inv.policy.trends.latency_floor_ms, 250.0);
+    assert_eq!(
+        inv.policy.trends.disk_critical_within,
+        std::time::Duration::from_secs(4 * 3600),
+        "the rest stay defaults"
+    );
+    let found = problems(
+        "hosts: {a: {}}\npolicy:\n  trends: {restart_factor: 0.5, disk_critical_within: 2d, dsk_window: 1h}\n",
+    );
+    assert_eq!(
+        found,
+        vec![
+            "inv.yaml:3:11: `policy.trends.disk_critical_within` must not be longer than `disk_warning_within`",
+            "inv.yaml:3:28: `policy.trends.restart_factor` must be from 1 to 1000, found 0.5",
+            "inv.yaml:3:59: unknown key `dsk_window` in `policy.trends` (did you mean `disk_window`?)",
+        ]
+    );
+}

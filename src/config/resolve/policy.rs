@@ -144,7 +144,7 @@ impl Resolver {
             open_after,
             resolve_after,
             flapping_changes,
-            trends: defaults.trends.clone(),
+            trends: self.trends(raw.trends.as_ref(), &defaults.trends),
             flapping_window: self.duration(
                 raw.flapping_window.as_ref(),
                 "policy.flapping_window",
@@ -194,5 +194,152 @@ impl Resolver {
             remote: remote.value.clone(),
             branch: raw.branch.as_ref().map(|b| b.value.clone()),
         })
+    }
+}
+
+impl Resolver {
+    /// Trend thresholds: durations above zero, factors at least 1, a floor a
+    /// percentage, and every critical horizon inside its warning one.
+    fn trends(
+        &mut self,
+        raw: Option<&Spanned<super::super::raw::RawTrends>>,
+        defaults: &crate::analyze::trends::TrendPolicy,
+    ) -> crate::analyze::trends::TrendPolicy {
+        let mut t = defaults.clone();
+        let Some(raw) = raw else { return t };
+        let mut duration = |r: &mut Self,
+                            value: &Option<Spanned<String>>,
+                            name: &str,
+                            into: &mut std::time::Duration| {
+            *into = r.duration(value.as_ref(), &format!("policy.trends.{name}"), *into);
+        };
+        duration(self, &raw.disk_window, "disk_window", &mut t.disk_window);
+        duration(
+            self,
+            &raw.disk_warning_within,
+            "disk_warning_within",
+            &mut t.disk_warning_within,
+        );
+        duration(
+            self,
+            &raw.disk_critical_within,
+            "disk_critical_within",
+            &mut t.disk_critical_within,
+        );
+        duration(
+            self,
+            &raw.swap_warning_within,
+            "swap_warning_within",
+            &mut t.swap_warning_within,
+        );
+        duration(
+            self,
+            &raw.swap_critical_within,
+            "swap_critical_within",
+            &mut t.swap_critical_within,
+        );
+        duration(
+            self,
+            &raw.latency_window,
+            "latency_window",
+            &mut t.latency_window,
+        );
+        duration(
+            self,
+            &raw.latency_baseline,
+            "latency_baseline",
+            &mut t.latency_baseline,
+        );
+        duration(
+            self,
+            &raw.certificate_warning_within,
+            "certificate_warning_within",
+            &mut t.certificate_warning_within,
+        );
+        duration(
+            self,
+            &raw.certificate_critical_within,
+            "certificate_critical_within",
+            &mut t.certificate_critical_within,
+        );
+        let mut number = |r: &mut Self,
+                          value: &Option<Spanned<f64>>,
+                          name: &str,
+                          low: f64,
+                          high: f64,
+                          into: &mut f64| {
+            if let Some(v) = value {
+                if (low..=high).contains(&v.value) {
+                    *into = v.value;
+                } else {
+                    r.problem(
+                        &v.location,
+                        format!(
+                            "`policy.trends.{name}` must be from {low} to {high}, found {}",
+                            v.value
+                        ),
+                    );
+                }
+            }
+        };
+        number(
+            self,
+            &raw.memory_floor_percent,
+            "memory_floor_percent",
+            0.0,
+            100.0,
+            &mut t.memory_floor_percent,
+        );
+        number(
+            self,
+            &raw.restart_factor,
+            "restart_factor",
+            1.0,
+            1000.0,
+            &mut t.restart_factor,
+        );
+        number(
+            self,
+            &raw.latency_factor,
+            "latency_factor",
+            1.0,
+            1000.0,
+            &mut t.latency_factor,
+        );
+        number(
+            self,
+            &raw.latency_floor_ms,
+            "latency_floor_ms",
+            0.0,
+            600_000.0,
+            &mut t.latency_floor_ms,
+        );
+        if let Some(v) = &raw.restart_min_count {
+            if (1..=1000).contains(&v.value) {
+                t.restart_min_count = v.value;
+            } else {
+                self.problem(
+                    &v.location,
+                    format!(
+                        "`policy.trends.restart_min_count` must be from 1 to 1000, found {}",
+                        v.value
+                    ),
+                );
+            }
+        }
+        for (critical, warning, name) in [
+            (t.disk_critical_within, t.disk_warning_within, "disk"),
+            (t.swap_critical_within, t.swap_warning_within, "swap"),
+            (
+                t.certificate_critical_within,
+                t.certificate_warning_within,
+                "certificate",
+            ),
+        ] {
+            if critical > warning {
+                self.problem(&raw.location, format!("`policy.trends.{name}_critical_within` must not be longer than `{name}_warning_within`"));
+            }
+        }
+        t
     }
 }
