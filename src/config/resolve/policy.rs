@@ -207,7 +207,7 @@ impl Resolver {
     ) -> crate::analyze::trends::TrendPolicy {
         let mut t = defaults.clone();
         let Some(raw) = raw else { return t };
-        let mut duration = |r: &mut Self,
+        let duration = |r: &mut Self,
                             value: &Option<Spanned<String>>,
                             name: &str,
                             into: &mut std::time::Duration| {
@@ -262,7 +262,7 @@ impl Resolver {
             "certificate_critical_within",
             &mut t.certificate_critical_within,
         );
-        let mut number = |r: &mut Self,
+        let number = |r: &mut Self,
                           value: &Option<Spanned<f64>>,
                           name: &str,
                           low: f64,
