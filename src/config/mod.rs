@@ -35,7 +35,10 @@ pub fn inventory_dir(repo: &Path) -> PathBuf {
 /// (sub-folders such as `inventory/examples/` are not read).
 pub fn load(repo: &Path) -> Result<Inventory, ConfigError> {
     let dir = inventory_dir(repo);
-    let files = inventory_files(&dir)?;
+    let files = yaml::files::yaml_files(&dir).map_err(|source| ConfigError::Read {
+        path: dir.clone(),
+        source,
+    })?;
     if files.is_empty() {
         return Err(ConfigError::NoInventory(dir));
     }
@@ -49,7 +52,7 @@ pub fn load(repo: &Path) -> Result<Inventory, ConfigError> {
         // A file with problems is still resolved, so cross-file and range
         // problems are reported in the same pass; nothing runs on it.
         let (file, mut diagnostics) =
-            yaml::from_str_lenient::<raw::RawInventory>(&text, &display_path(path));
+            yaml::from_str_lenient::<raw::RawInventory>(&text, &yaml::files::display_path(path));
         problems.append(&mut diagnostics);
         parsed.extend(file);
     }
@@ -88,34 +91,6 @@ fn sort(problems: &mut [Diagnostic]) {
             b.location.column,
         ))
     });
-}
-
-fn inventory_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
-    let read_error = |source| ConfigError::Read {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        if is_yaml && path.is_file() {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-fn display_path(path: &Path) -> String {
-    let shown = path.display().to_string();
-    shown
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(shown)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::config::yaml::{Location, Spanned};
 
 use super::raw::{RawKind, RawKinds};
 use super::resolve::Resolver;
-use super::suggest;
+use crate::config::yaml::suggest;
 
 /// Every finding kind, in the order `medic` lists them.
 pub const KINDS: [FindingKind; FindingKind::ALL.len()] = FindingKind::ALL;

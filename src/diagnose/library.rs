@@ -6,7 +6,7 @@ use crate::config::playbook::Playbook;
 use crate::config::yaml::Diagnostic;
 
 use super::model::Rule;
-use super::suggest;
+use crate::config::yaml::suggest;
 
 /// Every problem between the rules' fixes and the playbooks, in rule order.
 pub fn check_playbooks(rules: &[Rule], playbooks: &[Playbook]) -> Vec<Diagnostic> {

@@ -14,7 +14,6 @@ mod logs;
 mod model;
 mod raw;
 mod resolve;
-mod suggest;
 pub mod templates;
 pub mod upstream;
 
@@ -26,7 +25,7 @@ pub use library::check_playbooks;
 pub use logs::{MAX_QUOTE, MIN_REPEATS, repeated_error};
 pub use model::*;
 
-use crate::config::yaml::{self, Diagnostic, Location, Spanned};
+use crate::config::yaml::{self, Diagnostic, Spanned};
 
 /// The folder holding the diagnosis rules of an ops repository.
 pub fn diagnoses_dir(repo: &Path) -> PathBuf {
@@ -41,18 +40,19 @@ pub fn load(repo: &Path) -> Result<Vec<Rule>, Vec<Diagnostic>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let files = rule_files(&dir).map_err(|e| vec![unreadable(&dir, &e)])?;
+    let files =
+        yaml::files::yaml_files(&dir).map_err(|e| vec![yaml::files::unreadable(&dir, &e)])?;
     let mut problems = Vec::new();
     let mut by_name: BTreeMap<String, Rule> = BTreeMap::new();
     for path in &files {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) => {
-                problems.push(unreadable(path, &e));
+                problems.push(yaml::files::unreadable(path, &e));
                 continue;
             }
         };
-        match parse(&text, &display_path(path)) {
+        match parse(&text, &yaml::files::display_path(path)) {
             Ok(rule) => {
                 if let Some(first) = by_name.get(&rule.name) {
                     problems.push(Diagnostic {
@@ -90,41 +90,6 @@ pub fn parse(text: &str, file: &str) -> Result<Rule, Vec<Diagnostic>> {
     problems.sort_by_key(|d| (d.location.line, d.location.column));
     problems.dedup();
     Err(problems)
-}
-
-fn rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        if is_yaml && path.is_file() {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-fn unreadable(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic {
-        location: Location {
-            file: display_path(path),
-            line: 1,
-            column: 1,
-        },
-        message: format!("cannot read `{}`: {error}", display_path(path)),
-    }
-}
-
-fn display_path(path: &Path) -> String {
-    let shown = path.display().to_string();
-    shown
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(shown)
 }
 
 #[cfg(test)]

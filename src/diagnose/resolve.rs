@@ -13,8 +13,8 @@ use crate::config::yaml::{Diagnostic, Location, Spanned};
 
 use super::model::{Conditions, Confidence, LogPattern, Rule, RuleLocations};
 use super::raw::{RawMatch, RawRule};
-use super::suggest;
 use super::templates::{self, regex_reason};
+use crate::config::yaml::suggest;
 
 /// Validates one parsed file; `file` is its path as shown in messages.
 pub fn resolve(raw: &Spanned<RawRule>, file: &str) -> Result<Rule, Vec<Diagnostic>> {

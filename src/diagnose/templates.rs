@@ -14,7 +14,7 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
 use regex::Regex;
 
-use super::suggest;
+use crate::config::yaml::suggest;
 
 /// The variables templates and expressions can start from.
 pub const ROOTS: [&str; 5] = ["target", "facts", "context", "logs", "repeated_error"];

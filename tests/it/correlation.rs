@@ -7,14 +7,7 @@ use std::time::Duration;
 
 use crate::http_server::TestServer;
 use crate::lab::{FakeContainer, Lab};
-use crate::support::Ops;
-
-fn restarts(calls: &[String]) -> usize {
-    calls
-        .iter()
-        .filter(|c| c.starts_with("docker restart "))
-        .count()
-}
+use crate::support::{Ops, restarts};
 
 #[test]
 fn a_host_that_goes_down_with_ten_containers_is_one_incident_with_them_as_symptoms() {

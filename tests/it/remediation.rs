@@ -6,20 +6,13 @@
 use std::time::{Duration, Instant};
 
 use crate::lab::{FakeContainer, Lab, RealContainer};
-use crate::support::Ops;
+use crate::support::{Ops, restarts};
 
 /// Short verification, so failing fixes fail fast in tests.
 const POLICY: &str = "policy:\n  verify_timeout: 4s\n";
 
 fn ops_for(lab: &Lab, extra: &str) -> Ops {
     Ops::with_playbooks(&format!("{}{POLICY}{extra}", lab.inventory_yaml()))
-}
-
-fn restarts(calls: &[String]) -> usize {
-    calls
-        .iter()
-        .filter(|c| c.starts_with("docker restart "))
-        .count()
 }
 
 #[test]

@@ -173,6 +173,14 @@ impl Ops {
     }
 }
 
+/// How many `docker restart` a host's shim was asked for.
+pub fn restarts(calls: &[String]) -> usize {
+    calls
+        .iter()
+        .filter(|c| c.starts_with("docker restart "))
+        .count()
+}
+
 pub fn medic_bin() -> &'static str {
     env!("CARGO_BIN_EXE_medic")
 }

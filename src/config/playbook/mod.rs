@@ -8,7 +8,6 @@ mod model;
 mod raw;
 mod resolve;
 mod steps;
-mod suggest;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -19,7 +18,7 @@ pub use model::*;
 pub use resolve::{DEFAULT_VERIFY_TIMEOUT, TARGET_FACTS};
 pub use steps::{DEFAULT_HTTP_TIMEOUT, DEFAULT_RUN_TIMEOUT};
 
-use crate::config::yaml::{self, Diagnostic, Location, Spanned};
+use crate::config::yaml::{self, Diagnostic, Spanned};
 
 /// The folder holding the playbooks of an ops repository.
 pub fn playbooks_dir(repo: &Path) -> PathBuf {
@@ -33,18 +32,19 @@ pub fn load(repo: &Path) -> Result<Vec<Playbook>, Vec<Diagnostic>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let files = playbook_files(&dir).map_err(|e| vec![unreadable(&dir, &e)])?;
+    let files =
+        yaml::files::yaml_files(&dir).map_err(|e| vec![yaml::files::unreadable(&dir, &e)])?;
     let mut problems = Vec::new();
     let mut by_name: BTreeMap<String, Playbook> = BTreeMap::new();
     for path in &files {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) => {
-                problems.push(unreadable(path, &e));
+                problems.push(yaml::files::unreadable(path, &e));
                 continue;
             }
         };
-        match parse(&text, &display_path(path)) {
+        match parse(&text, &yaml::files::display_path(path)) {
             Ok(playbook) => {
                 if let Some(first) = by_name.get(&playbook.name) {
                     problems.push(Diagnostic {
@@ -83,41 +83,6 @@ pub fn parse(text: &str, file: &str) -> Result<Playbook, Vec<Diagnostic>> {
     problems.sort_by_key(|d| (d.location.line, d.location.column));
     problems.dedup();
     Err(problems)
-}
-
-fn playbook_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        if is_yaml && path.is_file() {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-fn unreadable(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic {
-        location: Location {
-            file: display_path(path),
-            line: 1,
-            column: 1,
-        },
-        message: format!("cannot read `{}`: {error}", display_path(path)),
-    }
-}
-
-fn display_path(path: &Path) -> String {
-    let shown = path.display().to_string();
-    shown
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(shown)
 }
 
 #[cfg(test)]

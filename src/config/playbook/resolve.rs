@@ -167,7 +167,7 @@ impl Resolver {
     fn trigger(&mut self, raw: &Spanned<RawTrigger>, index: usize) -> Option<Trigger> {
         for (name, glob) in &raw.facts {
             if name.starts_with("target.") && !TARGET_FACTS.contains(&name.as_str()) {
-                let hint = super::suggest::hint(name, &TARGET_FACTS);
+                let hint = crate::config::yaml::suggest::hint(name, &TARGET_FACTS);
                 self.problem(
                     &glob.location,
                     format!("unknown target fact `{name}` ({hint})"),

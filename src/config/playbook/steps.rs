@@ -13,7 +13,7 @@ use super::matching::target_kind;
 use super::model::{ContainerAction, Risk, ServiceAction, Step, Template};
 use super::raw::{Form, RawEdit, RawHttp, RawStep, RawStepBody, RawWrite, STEP_KINDS};
 use super::resolve::Resolver;
-use super::suggest;
+use crate::config::yaml::suggest;
 
 /// A `run` step's timeout when none is given.
 pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(60);

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
-use super::suggest;
+use crate::config::yaml::suggest;
 
 /// The variables a template can start from.
 pub const ROOTS: [&str; 5] = ["target", "host", "incident", "facts", "params"];

@@ -208,9 +208,9 @@ impl Resolver {
         let mut t = defaults.clone();
         let Some(raw) = raw else { return t };
         let duration = |r: &mut Self,
-                            value: &Option<Spanned<String>>,
-                            name: &str,
-                            into: &mut std::time::Duration| {
+                        value: &Option<Spanned<String>>,
+                        name: &str,
+                        into: &mut std::time::Duration| {
             *into = r.duration(value.as_ref(), &format!("policy.trends.{name}"), *into);
         };
         duration(self, &raw.disk_window, "disk_window", &mut t.disk_window);
@@ -263,11 +263,11 @@ impl Resolver {
             &mut t.certificate_critical_within,
         );
         let number = |r: &mut Self,
-                          value: &Option<Spanned<f64>>,
-                          name: &str,
-                          low: f64,
-                          high: f64,
-                          into: &mut f64| {
+                      value: &Option<Spanned<f64>>,
+                      name: &str,
+                      low: f64,
+                      high: f64,
+                      into: &mut f64| {
             if let Some(v) = value {
                 if (low..=high).contains(&v.value) {
                     *into = v.value;

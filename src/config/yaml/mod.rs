@@ -13,11 +13,12 @@
 mod access;
 mod de;
 mod diagnostic;
+pub mod files;
 mod node;
 mod run;
 mod scalar;
 mod spanned;
-mod suggest;
+pub mod suggest;
 #[cfg(test)]
 mod tests;
 

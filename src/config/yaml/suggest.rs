@@ -1,9 +1,10 @@
-//! "Did you mean" hints: takes an unknown name and the names that were expected; gives the
+//! "Did you mean" hints for every configuration loader (keys, values, step kinds, template
+//! variables): takes an unknown name and the names that were expected; gives the
 //! parenthesised hint that ends an "unknown key" or "unknown value" message.
 
 /// `did you mean `x`?` when one expected name is close (Levenshtein distance of at most 2, or
 /// Jaro-Winkler similarity of at least 0.85), else the list of expected names.
-pub(super) fn hint(unknown: &str, expected: &[&str]) -> String {
+pub fn hint(unknown: &str, expected: &[&str]) -> String {
     match closest(unknown, expected) {
         Some(name) => format!("did you mean `{name}`?"),
         None if expected.is_empty() => "nothing is expected here".to_owned(),
