@@ -40,6 +40,8 @@ pub struct Policy {
     pub flapping_window: Duration,
     /// The thresholds of trend analysis (the defaults).
     pub trends: crate::analyze::trends::TrendPolicy,
+    /// How long samples are kept raw, hourly and daily.
+    pub retention: crate::store::RetentionPolicy,
 }
 
 impl Default for Policy {
@@ -59,6 +61,7 @@ impl Default for Policy {
             flapping_changes: 4,
             flapping_window: Duration::from_secs(20 * 60),
             trends: Default::default(),
+            retention: Default::default(),
         }
     }
 }

@@ -44,6 +44,16 @@ pub struct RawPolicy {
     pub flapping_changes: Option<Spanned<u32>>,
     pub flapping_window: Option<Spanned<String>>,
     pub trends: Option<Spanned<RawTrends>>,
+    pub retention: Option<Spanned<RawRetention>>,
+}
+
+/// How long samples are kept at each resolution (see `store::retention`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RawRetention {
+    pub raw: Option<Spanned<String>>,
+    pub hourly: Option<Spanned<String>>,
+    pub daily: Option<Spanned<String>>,
 }
 
 /// The trend thresholds a person may want to tune (see `analyze::trends::TrendPolicy`).

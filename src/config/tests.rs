@@ -236,3 +236,45 @@ fn trend_thresholds_are_policy_settings() {
         ]
     );
 }
+
+#[test]
+fn retention_windows_are_policy_settings_that_keep_trends_fed() {
+    let day = |n: u64| std::time::Duration::from_secs(n * 86_400);
+    let inv = parse_ok("hosts: {a: {}}\npolicy:\n  retention: {raw: 30d, daily: 2years}\n");
+    assert_eq!(inv.policy.retention.raw, day(30));
+    assert_eq!(
+        inv.policy.retention.hourly,
+        day(90),
+        "the rest stay defaults"
+    );
+    assert!(inv.policy.retention.daily > day(730));
+    assert_eq!(
+        parse_ok("hosts: {a: {}}\n").policy.retention,
+        crate::store::RetentionPolicy::default()
+    );
+
+    let found = problems(
+        "hosts: {a: {}}\npolicy:\n  retention: {raw: 3d, hourly: 2d, daily: 1d, hourl: 5d}\n",
+    );
+    assert_eq!(
+        found,
+        vec![
+            "inv.yaml:3:14: `policy.retention.hourly` (2days) must be longer than `raw` (3days)",
+            "inv.yaml:3:14: `policy.retention.daily` (1day) must be longer than `hourly` (2days)",
+            "inv.yaml:3:20: `policy.retention.raw` (3days) is shorter than the longest trend window (7days 30m); \
+             raise `policy.retention.raw` or shorten the trend windows",
+            "inv.yaml:3:47: unknown key `hourl` in `policy.retention` (did you mean `hourly`?)",
+        ]
+    );
+
+    // A trend window longer than the default raw window would read samples
+    // retention already rolled up: caught even without a `retention:` block.
+    let found = problems("hosts: {a: {}}\npolicy:\n  trends: {latency_baseline: 30d}\n");
+    assert_eq!(
+        found,
+        vec![
+            "inv.yaml:3:3: `policy.retention.raw` (14days) is shorter than the longest trend window (30days 30m); \
+             raise `policy.retention.raw` or shorten the trend windows",
+        ]
+    );
+}

@@ -83,6 +83,10 @@ pub async fn run(paths: &Paths, quiet: bool) -> anyhow::Result<ExitCode> {
         rusqlite::params![run_id, analysis.findings.len() as i64],
     )?;
     tx.commit().context("committing the run to the database")?;
+    // Retention is housekeeping: failing it must not keep a run from fixing.
+    if let Err(e) = store::retention::apply(&conn, Timestamp::now(), &inventory.policy.retention) {
+        tracing::warn!("sample retention skipped: {e}");
+    }
     super::files::keep_backups(&conn, &repo, &files, Timestamp::now())?;
 
     diagnose_new(&conn, &inventory, &rules, run_id).await?;

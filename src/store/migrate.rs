@@ -12,7 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_actions.sql"),
     include_str!("migrations/003_files.sql"),
     include_str!("migrations/004_diagnosis.sql"),
-    include_str!("migrations/007_correlation.sql"),
+    include_str!("migrations/005_retention.sql"),
+    include_str!("migrations/006_correlation.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

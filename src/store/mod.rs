@@ -7,6 +7,7 @@ mod correlation;
 mod files;
 mod incidents;
 mod migrate;
+pub mod retention;
 mod stats;
 mod status;
 mod sweep;
@@ -33,6 +34,7 @@ pub use incidents::{
     set_diagnosis, set_escalation, unreported,
 };
 pub use migrate::schema_version;
+pub use retention::{RetentionPolicy, RetentionReport, TargetRef};
 pub use stats::{KindStats, Mean, Rate, Stats, stats};
 pub use status::{CheckRow, HostRow, StatusView, TargetRow, status};
 pub use sweep::{record_sweep, update_current};

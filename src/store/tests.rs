@@ -32,14 +32,14 @@ fn opens_migrates_once_and_uses_wal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("state/medic.db");
     let conn = open(&path).expect("creates");
-    assert_eq!(schema_version(&conn).expect("version"), 5);
+    assert_eq!(schema_version(&conn).expect("version"), 6);
     let mode: String = conn
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .expect("mode");
     assert_eq!(mode, "wal");
     drop(conn);
     let conn = open(&path).expect("reopens without migrating again");
-    assert_eq!(schema_version(&conn).expect("version"), 5);
+    assert_eq!(schema_version(&conn).expect("version"), 6);
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn a_database_from_a_newer_medic_is_refused() {
     let error = open(&path).expect_err("refused").to_string();
     assert_eq!(
         error,
-        "database schema version 99 is newer than this medic knows (5); upgrade medic"
+        "database schema version 99 is newer than this medic knows (6); upgrade medic"
     );
 }
 

@@ -107,6 +107,23 @@ impl Default for TrendPolicy {
     }
 }
 
+impl TrendPolicy {
+    /// How far back any trend reads raw samples: retention must keep at
+    /// least this much raw history or trends would go blind.
+    pub fn longest_window(&self) -> Duration {
+        [
+            self.disk_window,
+            self.swap_window,
+            self.memory_window,
+            self.restart_window + self.restart_baseline,
+            self.latency_window + self.latency_baseline,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or_default()
+    }
+}
+
 /// A policy duration in whole seconds, saturating.
 pub(super) fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)

@@ -18,6 +18,7 @@ use super::yaml::{Diagnostic, Location, Spanned};
 mod check;
 mod host;
 mod policy;
+mod retention;
 
 /// Merges and validates parsed files. `repo` anchors relative paths.
 pub fn resolve(files: Vec<RawInventory>, repo: &Path) -> Result<Inventory, Vec<Diagnostic>> {

@@ -113,6 +113,8 @@ impl Resolver {
             Some(p) => p.value,
             None => defaults.failure_rate_percent,
         };
+        let trends = self.trends(raw.trends.as_ref(), &defaults.trends);
+        let retention = self.retention(raw.retention.as_ref(), &trends, &raw.location);
         Policy {
             max_attempts_per_hour,
             max_consecutive_failures,
@@ -144,7 +146,8 @@ impl Resolver {
             open_after,
             resolve_after,
             flapping_changes,
-            trends: self.trends(raw.trends.as_ref(), &defaults.trends),
+            trends,
+            retention,
             flapping_window: self.duration(
                 raw.flapping_window.as_ref(),
                 "policy.flapping_window",

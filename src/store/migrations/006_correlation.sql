@@ -1,4 +1,4 @@
--- Correlation: consecutive failing and healthy sweeps per fingerprint (for
+-- Migration 6, correlation: consecutive failing and healthy sweeps per fingerprint (for
 -- hysteresis), and the symptoms attached to a root incident.
 
 CREATE TABLE streaks (
