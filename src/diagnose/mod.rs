@@ -17,7 +17,6 @@ mod resolve;
 pub mod templates;
 pub mod upstream;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use evaluate::{Mismatch, diagnose, evaluate};
@@ -36,44 +35,9 @@ pub fn diagnoses_dir(repo: &Path) -> PathBuf {
 /// name; no folder means no rules. Names are unique (each is its file's name, so `x.yaml` and
 /// `x.yml` clash).
 pub fn load(repo: &Path) -> Result<Vec<Rule>, Vec<Diagnostic>> {
-    let dir = diagnoses_dir(repo);
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let files =
-        yaml::files::yaml_files(&dir).map_err(|e| vec![yaml::files::unreadable(&dir, &e)])?;
-    let mut problems = Vec::new();
-    let mut by_name: BTreeMap<String, Rule> = BTreeMap::new();
-    for path in &files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                problems.push(yaml::files::unreadable(path, &e));
-                continue;
-            }
-        };
-        match parse(&text, &yaml::files::display_path(path)) {
-            Ok(rule) => {
-                if let Some(first) = by_name.get(&rule.name) {
-                    problems.push(Diagnostic {
-                        location: rule.locations.rule.clone(),
-                        message: format!(
-                            "rule `{}` is already defined at {}",
-                            rule.name, first.locations.rule
-                        ),
-                    });
-                } else {
-                    by_name.insert(rule.name.clone(), rule);
-                }
-            }
-            Err(mut more) => problems.append(&mut more),
-        }
-    }
-    if problems.is_empty() {
-        Ok(by_name.into_values().collect())
-    } else {
-        Err(problems)
-    }
+    yaml::files::load_named(&diagnoses_dir(repo), "rule", parse, |r: &Rule| {
+        (&r.name, &r.locations.rule)
+    })
 }
 
 /// Parses and validates one rule file; `file` is its path as shown in messages, whose name

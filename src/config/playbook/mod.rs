@@ -10,7 +10,6 @@ mod resolve;
 mod steps;
 pub mod templates;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use matching::{candidates, select, select_for, subject_facts, target_kind, target_name};
@@ -28,44 +27,9 @@ pub fn playbooks_dir(repo: &Path) -> PathBuf {
 /// Loads and validates every `*.yaml`/`*.yml` file directly under `playbooks/`; no folder means
 /// no playbooks. Names are unique (each is its file's name, so `x.yaml` and `x.yml` clash).
 pub fn load(repo: &Path) -> Result<Vec<Playbook>, Vec<Diagnostic>> {
-    let dir = playbooks_dir(repo);
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let files =
-        yaml::files::yaml_files(&dir).map_err(|e| vec![yaml::files::unreadable(&dir, &e)])?;
-    let mut problems = Vec::new();
-    let mut by_name: BTreeMap<String, Playbook> = BTreeMap::new();
-    for path in &files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                problems.push(yaml::files::unreadable(path, &e));
-                continue;
-            }
-        };
-        match parse(&text, &yaml::files::display_path(path)) {
-            Ok(playbook) => {
-                if let Some(first) = by_name.get(&playbook.name) {
-                    problems.push(Diagnostic {
-                        location: playbook.location.clone(),
-                        message: format!(
-                            "playbook `{}` is already defined at {}",
-                            playbook.name, first.location
-                        ),
-                    });
-                } else {
-                    by_name.insert(playbook.name.clone(), playbook);
-                }
-            }
-            Err(mut more) => problems.append(&mut more),
-        }
-    }
-    if problems.is_empty() {
-        Ok(by_name.into_values().collect())
-    } else {
-        Err(problems)
-    }
+    yaml::files::load_named(&playbooks_dir(repo), "playbook", parse, |p: &Playbook| {
+        (&p.name, &p.location)
+    })
 }
 
 /// Parses and validates one playbook file; `file` is its path as shown in messages, whose

@@ -1,6 +1,7 @@
 //! The shipped library (`playbooks/`): every file loads, and `select` picks the expected
 //! playbook for sample findings; plus the precedence rules on made-up playbooks.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;

@@ -2,6 +2,7 @@
 //! quoting of every value in `run` commands, literal values in `edit` replacements, and what
 //! `describe` shows.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::*;

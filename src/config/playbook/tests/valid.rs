@@ -1,6 +1,7 @@
 //! Valid playbooks: every step kind in its short and long forms, the defaults, and the
 //! model built from them.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::*;
