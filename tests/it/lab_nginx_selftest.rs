@@ -15,32 +15,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::lab::{FakeContainer, Host, LAB_USER, Lab, NginxSite, shell_quote};
+use crate::lab::{
+    FakeContainer, Host, LAB_USER, Lab, NginxSite, shell_quote, ssh_ok as ok, stderr, stdout,
+};
 
 /// An upstream nothing listens on: below the kernel's ephemeral range
 /// (32768-60999), so no lab part is ever handed it.
 const DEAD_UPSTREAM: &str = "127.0.0.1:18082";
 const BOOKS: &str = "books.example.test";
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(host: &Host, remote: &str) -> String {
-    let out = host.ssh(remote);
-    assert!(
-        out.status.success(),
-        "`{remote}` on {} failed ({}): {}",
-        host.name(),
-        out.status,
-        stderr(&out)
-    );
-    stdout(&out)
-}
 
 /// Runs `remote` over SSH with `input` on its stdin.
 fn ssh_with_input(host: &Host, remote: &str, input: &str) -> Output {

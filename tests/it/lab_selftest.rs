@@ -4,34 +4,13 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 use crate::lab::{
     FakeContainer, FakeUnit, GIB, Host, LAB_LABEL, Lab, RealContainer, call_line, shell_quote,
+    ssh_ok as ok, stderr, stdout,
 };
 use serde_json::Value;
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Runs `remote` on `host` and asserts it succeeded.
-fn ok(host: &Host, remote: &str) -> String {
-    let out = host.ssh(remote);
-    assert!(
-        out.status.success(),
-        "`{remote}` on {} failed ({}): {}",
-        host.name(),
-        out.status,
-        stderr(&out)
-    );
-    stdout(&out)
-}
 
 fn ps_lines(host: &Host) -> Vec<Value> {
     ok(host, "docker ps -a --no-trunc --format '{{json .}}'")
